@@ -1,0 +1,274 @@
+//! The built web app (trunk's `dist/`), held in memory and compressed once
+//! at start: hashed files are cached for a year, `index.html` (and the
+//! service worker) revalidated every time. Any path that is not a file gets
+//! `index.html`, so deep links work.
+
+use std::{collections::HashMap, io::Write, path::Path};
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+
+use crate::AppState;
+
+/// One file, with its compressed forms.
+pub struct Asset {
+    pub content_type: &'static str,
+    pub raw: Vec<u8>,
+    pub gzip: Option<Vec<u8>>,
+    pub brotli: Option<Vec<u8>>,
+    pub etag: String,
+    pub immutable: bool,
+}
+
+/// All files of the app, by URL path.
+#[derive(Default)]
+pub struct Assets {
+    pub files: HashMap<String, Asset>,
+    /// The page's Content-Security-Policy (with the hashes of trunk's inline scripts).
+    pub csp: String,
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" | "webmanifest" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Trunk names built files `name-<16 hex>.ext`: those never change.
+fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn compressible(ct: &str) -> bool {
+    ct.starts_with("text/")
+        || ct.contains("javascript")
+        || ct.contains("wasm")
+        || ct.contains("json")
+        || ct.contains("svg")
+}
+
+fn sha256_b64(data: &[u8]) -> String {
+    STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
+}
+
+/// Hashes of the inline `<script>` elements of a page, for its CSP.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(start) = lower[from..].find("<script") {
+        let start = from + start;
+        let Some(open_end) = lower[start..].find('>') else {
+            break;
+        };
+        let open_end = start + open_end + 1;
+        let Some(close) = lower[open_end..].find("</script>") else {
+            break;
+        };
+        let close = open_end + close;
+        let tag = &lower[start..open_end];
+        if !tag.contains(" src=") {
+            out.push(format!(
+                "'sha256-{}'",
+                sha256_b64(&html.as_bytes()[open_end..close])
+            ));
+        }
+        from = close + 9;
+    }
+    out
+}
+
+impl Assets {
+    /// Loads and compresses every file under `dir`. A missing directory
+    /// gives an empty set (the API still works; the page says to build).
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let mut files = HashMap::new();
+        let mut script_hashes = Vec::new();
+        if dir.is_dir() {
+            let mut stack = vec![dir.to_path_buf()];
+            while let Some(d) = stack.pop() {
+                for entry in std::fs::read_dir(&d)? {
+                    let entry = entry?;
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                        continue;
+                    }
+                    let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                    if rel.ends_with(".gz") || rel.ends_with(".br") {
+                        continue;
+                    }
+                    let raw = std::fs::read(&path)?;
+                    let ct = content_type(&rel);
+                    if rel == "index.html" {
+                        script_hashes = inline_script_hashes(&String::from_utf8_lossy(&raw));
+                    }
+                    let (gzip, brotli) = if compressible(ct) && raw.len() > 512 {
+                        (Some(gzip(&raw)?), Some(brotli(&raw)?))
+                    } else {
+                        (None, None)
+                    };
+                    let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+                    files.insert(
+                        format!("/{rel}"),
+                        Asset {
+                            content_type: ct,
+                            etag: format!("\"{}\"", &sha256_b64(&raw)[..22]),
+                            immutable: is_hashed(&name),
+                            raw,
+                            gzip,
+                            brotli,
+                        },
+                    );
+                }
+            }
+        }
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob: https: http:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+child-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'none'",
+            script_hashes.join(" ")
+        );
+        Ok(Assets { files, csp })
+    }
+}
+
+fn gzip(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data)?;
+    Ok(e.finish()?)
+}
+
+fn brotli(data: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 10, 22);
+        w.write_all(data)?;
+    }
+    Ok(out)
+}
+
+/// Serves a file of the app, or `index.html` for a route of the app.
+pub async fn serve(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let assets = &state.assets;
+    let path = uri.path();
+    let (key, asset) = match assets.files.get_key_value(path) {
+        Some((k, a)) if path != "/" => (k.as_str(), a),
+        _ => {
+            // A missing file with an extension is a 404, not the app.
+            let last = path.rsplit('/').next().unwrap_or("");
+            if last.contains('.') && path != "/" {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            match assets.files.get_key_value("/index.html") {
+                Some((k, a)) => (k.as_str(), a),
+                None => {
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                        "L'application web n'est pas construite : lancez `trunk build --release`.\n",
+                    )
+                        .into_response();
+                }
+            }
+        }
+    };
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == asset.etag))
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (body, encoding) = match (&asset.brotli, &asset.gzip) {
+        (Some(br), _) if accept.contains("br") => (br.clone(), Some("br")),
+        (_, Some(gz)) if accept.contains("gzip") => (gz.clone(), Some("gzip")),
+        _ => (asset.raw.clone(), None),
+    };
+    let mut resp = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    if let Ok(v) = HeaderValue::from_str(&asset.etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(enc) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if asset.immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
+    );
+    if key.ends_with(".html")
+        && let Ok(v) = HeaderValue::from_str(&assets.csp)
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("frontend-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed("frontend-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed("style-0123456789abcdef.css"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("sw.js"));
+        assert!(!is_hashed("pre-fetch.js"));
+    }
+
+    #[test]
+    fn inline_scripts_are_hashed_for_the_csp() {
+        let html =
+            "<html><script src=\"/a.js\"></script><script type=module>init()</script></html>";
+        let h = inline_script_hashes(html);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0], format!("'sha256-{}'", sha256_b64(b"init()")));
+    }
+}

@@ -1,0 +1,75 @@
+//! The one error the routes return: a [`shared::ApiError`] for the client,
+//! with the cause logged here (never a password: adapters' errors do not
+//! carry any).
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use shared::ApiError;
+
+use crate::imap::ImapError;
+
+/// An API error plus, for the log, its cause.
+#[derive(Debug)]
+pub struct AppError {
+    pub api: ApiError,
+    pub cause: Option<String>,
+}
+
+impl From<ApiError> for AppError {
+    fn from(api: ApiError) -> Self {
+        AppError { api, cause: None }
+    }
+}
+
+impl From<ImapError> for AppError {
+    fn from(e: ImapError) -> Self {
+        let api = match &e {
+            ImapError::UnknownHost(_) => ApiError::ServerUnknown,
+            ImapError::Unreachable(_)
+            | ImapError::Tls(_)
+            | ImapError::ConnectionLost(_)
+            | ImapError::Timeout => ApiError::ServerUnavailable,
+            ImapError::AuthenticationFailed => ApiError::BadCredentials,
+            ImapError::AccountDisabled => ApiError::AccountDisabled,
+            ImapError::PasswordExpired => ApiError::PasswordExpired,
+            ImapError::NoSuchFolder(_) => ApiError::FolderNotFound,
+            ImapError::NoSuchMessage => ApiError::MessageNotFound,
+            ImapError::OverQuota => ApiError::QuotaExceeded,
+            ImapError::Refused(t) => ApiError::ServerRefused { detail: t.clone() },
+            ImapError::Invalid(t) => ApiError::InvalidRequest { detail: t.clone() },
+            ImapError::Protocol(_) => ApiError::Internal,
+        };
+        AppError {
+            api,
+            cause: Some(e.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError {
+            api: ApiError::Internal,
+            cause: Some(format!("{e:#}")),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.api.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match (&self.cause, status.is_server_error()) {
+            (Some(cause), true) => tracing::warn!(error = ?self.api, %cause, "request failed"),
+            (Some(cause), false) => tracing::debug!(error = ?self.api, %cause, "request refused"),
+            _ => {}
+        }
+        (status, Json(self.api)).into_response()
+    }
+}
+
+/// Result of a route.
+pub type AppResult<T> = Result<T, AppError>;

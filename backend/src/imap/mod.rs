@@ -1,0 +1,1178 @@
+//! The IMAP adapter (RFC 3501, with SORT RFC 5256, LIST-STATUS RFC 5819,
+//! SPECIAL-USE RFC 6154, QUOTA RFC 9208, MOVE RFC 6851, UIDPLUS RFC 4315).
+//!
+//! Routes never build IMAP commands: they call the domain operations of
+//! [`ImapConn`] through a [`pool::ImapHandle`]. `async-imap` frames and
+//! parses responses; commands are written here, every mailbox name quoted
+//! by [`quote`] after encoding to modified UTF-7.
+
+pub mod mutf7;
+pub mod pool;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use async_imap::{
+    Client, Session,
+    imap_proto::{
+        self, AttributeValue, BodyStructure, MailboxDatum, NameAttribute, Response, ResponseCode,
+        Status, StatusAttribute,
+    },
+};
+use shared::mail::{Flags, Folder, FolderRole, Quota};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
+};
+use tokio_rustls::{TlsConnector, client::TlsStream};
+
+use crate::config::ServerUrl;
+
+/// The stream every IMAP connection runs over: TLS, always.
+pub type Stream = TlsStream<TcpStream>;
+
+/// What can go wrong talking IMAP, with what the user needs to know.
+#[derive(Debug, thiserror::Error)]
+pub enum ImapError {
+    #[error("le nom du serveur IMAP ne se résout pas: {0}")]
+    UnknownHost(String),
+    #[error("serveur IMAP injoignable: {0}")]
+    Unreachable(String),
+    #[error("échec TLS avec le serveur IMAP: {0}")]
+    Tls(String),
+    #[error("identifiant ou mot de passe refusé")]
+    AuthenticationFailed,
+    #[error("compte désactivé")]
+    AccountDisabled,
+    #[error("mot de passe expiré")]
+    PasswordExpired,
+    #[error("dossier introuvable: {0}")]
+    NoSuchFolder(String),
+    #[error("message introuvable")]
+    NoSuchMessage,
+    #[error("quota dépassé")]
+    OverQuota,
+    #[error("le serveur a refusé: {0}")]
+    Refused(String),
+    #[error("connexion perdue: {0}")]
+    ConnectionLost(String),
+    #[error("le serveur n'a pas répondu à temps")]
+    Timeout,
+    #[error("réponse IMAP inattendue: {0}")]
+    Protocol(String),
+    #[error("paramètre invalide: {0}")]
+    Invalid(String),
+}
+
+impl ImapError {
+    /// True when the connection is unusable and a new one may succeed.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, ImapError::ConnectionLost(_) | ImapError::Timeout)
+    }
+
+    /// Maps a tagged `NO`/`BAD` to an error, reading RFC 5530 response codes.
+    fn from_refusal(status: &Status, text: &str) -> Self {
+        let upper = text.to_ascii_uppercase();
+        if upper.contains("[AUTHENTICATIONFAILED]") {
+            ImapError::AuthenticationFailed
+        } else if upper.contains("[EXPIRED]") {
+            ImapError::PasswordExpired
+        } else if upper.contains("[AUTHORIZATIONFAILED]") || upper.contains("[CONTACTADMIN]") {
+            ImapError::AccountDisabled
+        } else if upper.contains("[OVERQUOTA]") || upper.contains("[LIMIT]") {
+            ImapError::OverQuota
+        } else if upper.contains("[NONEXISTENT]") || upper.contains("[TRYCREATE]") {
+            ImapError::NoSuchFolder(String::new())
+        } else if matches!(status, Status::Bye) {
+            ImapError::ConnectionLost(text.to_string())
+        } else {
+            ImapError::Refused(text.to_string())
+        }
+    }
+}
+
+impl From<async_imap::error::Error> for ImapError {
+    fn from(e: async_imap::error::Error) -> Self {
+        use async_imap::error::Error as E;
+        match e {
+            E::Io(io) => ImapError::ConnectionLost(io.to_string()),
+            E::ConnectionLost => ImapError::ConnectionLost("fermée par le serveur".into()),
+            E::No(text) => ImapError::from_refusal(&Status::No, &text),
+            E::Bad(text) => ImapError::from_refusal(&Status::Bad, &text),
+            other => ImapError::Protocol(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for ImapError {
+    fn from(e: std::io::Error) -> Self {
+        ImapError::ConnectionLost(e.to_string())
+    }
+}
+
+/// Quotes a string for an IMAP command (RFC 3501 §4.3 quoted string).
+/// Control characters cannot be quoted and are refused: nothing a user
+/// sends can end a command line.
+pub fn quote(s: &str) -> Result<String, ImapError> {
+    if s.chars().any(|c| c.is_control()) {
+        return Err(ImapError::Invalid("caractère de contrôle".into()));
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    Ok(out)
+}
+
+/// A mailbox name as sent on the wire: modified UTF-7, quoted.
+fn mailbox_arg(path: &str) -> Result<String, ImapError> {
+    if path.is_empty() {
+        return Err(ImapError::Invalid("nom de dossier vide".into()));
+    }
+    quote(&mutf7::encode(path))
+}
+
+/// A UID set from a list, compressed into ranges (`1:4,7,9:10`).
+pub fn uid_set(uids: &[u32]) -> Result<String, ImapError> {
+    let mut sorted: Vec<u32> = uids.iter().copied().filter(|u| *u > 0).collect();
+    if sorted.is_empty() {
+        return Err(ImapError::Invalid("aucun message".into()));
+    }
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// Opens a TCP connection and TLS (implicit, or through STARTTLS, RFC 3501
+/// §6.2.1), ready for LOGIN.
+pub async fn connect(
+    server: &ServerUrl,
+    tls: &TlsConnector,
+    timeout: Duration,
+) -> Result<Client<Stream>, ImapError> {
+    let addrs: Vec<_> = tokio::time::timeout(
+        timeout,
+        tokio::net::lookup_host((server.host.as_str(), server.port)),
+    )
+    .await
+    .map_err(|_| ImapError::Timeout)?
+    .map_err(|e| ImapError::UnknownHost(format!("{}: {e}", server.host)))?
+    .collect();
+    if addrs.is_empty() {
+        return Err(ImapError::UnknownHost(server.host.clone()));
+    }
+    let mut last_err = None;
+    let mut tcp = None;
+    for addr in addrs {
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => {
+                tcp = Some(s);
+                break;
+            }
+            Ok(Err(e)) => last_err = Some(e.to_string()),
+            Err(_) => last_err = Some("délai dépassé".into()),
+        }
+    }
+    let Some(mut tcp) = tcp else {
+        return Err(ImapError::Unreachable(format!(
+            "{}:{}: {}",
+            server.host,
+            server.port,
+            last_err.unwrap_or_default()
+        )));
+    };
+    tcp.set_nodelay(true).ok();
+    if !server.implicit_tls {
+        tokio::time::timeout(timeout, starttls(&mut tcp))
+            .await
+            .map_err(|_| ImapError::Timeout)??;
+    }
+    let name = rustls_pki_types::ServerName::try_from(server.host.clone())
+        .map_err(|e| ImapError::Tls(e.to_string()))?;
+    let stream = tokio::time::timeout(timeout, tls.connect(name, tcp))
+        .await
+        .map_err(|_| ImapError::Timeout)?
+        .map_err(|e| ImapError::Tls(e.to_string()))?;
+    let mut client = Client::new(stream);
+    if server.implicit_tls {
+        // The greeting comes over TLS; with STARTTLS it was read in clear.
+        let greeting = tokio::time::timeout(timeout, client.read_response())
+            .await
+            .map_err(|_| ImapError::Timeout)??;
+        if greeting.is_none() {
+            return Err(ImapError::ConnectionLost("pas de message d'accueil".into()));
+        }
+    }
+    Ok(client)
+}
+
+/// Reads the greeting and upgrades the connection with STARTTLS. Nothing
+/// is buffered past the tagged OK: the server sends nothing more in clear.
+async fn starttls(tcp: &mut TcpStream) -> Result<(), ImapError> {
+    let mut reader = BufReader::new(&mut *tcp);
+    let mut line = String::new();
+    reader.read_line(&mut line).await?;
+    if !line.starts_with("* OK") && !line.starts_with("* PREAUTH") {
+        return Err(ImapError::Protocol(format!(
+            "accueil inattendu: {}",
+            line.trim()
+        )));
+    }
+    reader.get_mut().write_all(b"F0 STARTTLS\r\n").await?;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            return Err(ImapError::ConnectionLost("pendant STARTTLS".into()));
+        }
+        if line.starts_with("F0 ") {
+            if line.starts_with("F0 OK") {
+                if !reader.buffer().is_empty() {
+                    return Err(ImapError::Protocol(
+                        "données en clair après STARTTLS".into(),
+                    ));
+                }
+                return Ok(());
+            }
+            return Err(ImapError::Tls(format!("STARTTLS refusé: {}", line.trim())));
+        }
+    }
+}
+
+/// Logs in; a refusal is mapped through its RFC 5530 response code.
+pub async fn login(
+    client: Client<Stream>,
+    username: &str,
+    password: &str,
+    timeout: Duration,
+) -> Result<Session<Stream>, ImapError> {
+    match tokio::time::timeout(timeout, client.login(username, password)).await {
+        Err(_) => Err(ImapError::Timeout),
+        Ok(Ok(session)) => Ok(session),
+        Ok(Err((e, _))) => Err(e.into()),
+    }
+}
+
+/// The sorted UIDs of a folder, valid while its membership is unchanged.
+#[derive(Debug, Clone)]
+struct SortedUids {
+    uid_validity: u32,
+    uids: Arc<Vec<u32>>,
+}
+
+/// State of the selected folder.
+#[derive(Debug, Clone)]
+struct Selected {
+    path: String,
+    exists: u32,
+    uid_validity: u32,
+}
+
+/// One logged-in IMAP connection and what we know about it.
+pub struct ImapConn {
+    session: Session<Stream>,
+    timeout: Duration,
+    capabilities: Vec<String>,
+    selected: Option<Selected>,
+    sorted: HashMap<String, SortedUids>,
+    delimiter: Option<String>,
+    /// Special-use folders, from the last listing.
+    roles: HashMap<FolderRole, String>,
+}
+
+/// A page of a folder: the UIDs on the page and what the list needs around them.
+#[derive(Debug, Clone)]
+pub struct PageInfo {
+    pub total: u32,
+    pub uid_validity: u32,
+}
+
+/// One message row as fetched for a list.
+#[derive(Debug, Clone)]
+pub struct SummaryData {
+    pub uid: u32,
+    pub flags: Flags,
+    pub size: u32,
+    pub internal_date: Option<i64>,
+    pub has_attachments: bool,
+    pub header: Vec<u8>,
+}
+
+/// A whole message as fetched.
+#[derive(Debug, Clone)]
+pub struct FullMessage {
+    pub uid: u32,
+    pub flags: Flags,
+    pub size: u32,
+    pub internal_date: Option<i64>,
+    pub raw: Vec<u8>,
+}
+
+impl ImapConn {
+    /// Wraps a logged-in session and learns the server's capabilities.
+    pub async fn new(session: Session<Stream>, timeout: Duration) -> Result<Self, ImapError> {
+        let mut conn = ImapConn {
+            session,
+            timeout,
+            capabilities: Vec::new(),
+            selected: None,
+            sorted: HashMap::new(),
+            delimiter: None,
+            roles: HashMap::new(),
+        };
+        let mut caps = Vec::new();
+        conn.each("CAPABILITY", |r| {
+            if let Response::Capabilities(c) = r {
+                caps = c.iter().map(capability_name).collect();
+            }
+        })
+        .await?;
+        conn.capabilities = caps;
+        Ok(conn)
+    }
+
+    /// Whether the server announced a capability (case-insensitive).
+    pub fn has(&self, cap: &str) -> bool {
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(cap))
+    }
+
+    /// Sends one command and hands every untagged response to `each`, up
+    /// to the tagged completion; a `NO` or `BAD` becomes an error. Changes
+    /// to the selected folder seen on the way (EXISTS, EXPUNGE, VANISHED)
+    /// void its cached sort order.
+    async fn each(
+        &mut self,
+        cmd: &str,
+        mut each: impl FnMut(&Response<'_>),
+    ) -> Result<(), ImapError> {
+        let timeout = self.timeout;
+        let mut exists = None;
+        let mut expunged = false;
+        let result = tokio::time::timeout(timeout, async {
+            let tag = self.session.run_command(cmd).await?;
+            loop {
+                let Some(resp) = self.session.read_response().await? else {
+                    return Err(ImapError::ConnectionLost("fermée par le serveur".into()));
+                };
+                let parsed = resp.parsed();
+                match parsed {
+                    Response::Done {
+                        tag: t,
+                        status,
+                        outcome,
+                    } if *t == tag => {
+                        return match status {
+                            Status::Ok => Ok(()),
+                            other => Err(ImapError::from_refusal(
+                                other,
+                                &format!(
+                                    "{}{}",
+                                    outcome
+                                        .code
+                                        .as_ref()
+                                        .map(|c| format!("[{c:?}] "))
+                                        .unwrap_or_default(),
+                                    outcome.information.as_deref().unwrap_or("")
+                                ),
+                            )),
+                        };
+                    }
+                    Response::Data {
+                        status: Status::Bye,
+                        outcome,
+                    } => {
+                        return Err(ImapError::ConnectionLost(
+                            outcome.information.as_deref().unwrap_or("BYE").to_string(),
+                        ));
+                    }
+                    Response::MailboxData(MailboxDatum::Exists(n)) => exists = Some(*n),
+                    Response::Expunge(_) | Response::Vanished { .. } => expunged = true,
+                    _ => {}
+                }
+                each(parsed);
+            }
+        })
+        .await
+        .map_err(|_| ImapError::Timeout)?;
+        if let Some(sel) = self.selected.as_mut() {
+            let grew = exists.is_some_and(|n| n != sel.exists);
+            if let Some(n) = exists {
+                sel.exists = n;
+            }
+            if grew || expunged {
+                let path = sel.path.clone();
+                self.sorted.remove(&path);
+            }
+        }
+        result
+    }
+
+    /// Sends a command whose untagged responses do not matter.
+    async fn command(&mut self, cmd: &str) -> Result<(), ImapError> {
+        self.each(cmd, |_| {}).await
+    }
+
+    /// Ends the session politely; errors are irrelevant at that point.
+    pub async fn logout(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.session.logout()).await;
+    }
+
+    /// Checks the connection is alive (and collects pending updates).
+    pub async fn noop(&mut self) -> Result<(), ImapError> {
+        self.command("NOOP").await
+    }
+
+    /// The folder tree with counts (one `LIST … RETURN (STATUS …)` where
+    /// LIST-STATUS is offered) and the quota.
+    pub async fn folders(
+        &mut self,
+    ) -> Result<(Vec<Folder>, Option<Quota>, Option<String>), ImapError> {
+        let list_status = self.has("LIST-STATUS");
+        let cmd = if list_status {
+            "LIST \"\" \"*\" RETURN (SUBSCRIBED SPECIAL-USE STATUS (MESSAGES UNSEEN))"
+        } else {
+            "LIST \"\" \"*\""
+        };
+        let mut raw: Vec<(String, Vec<String>, Option<String>)> = Vec::new();
+        let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+        self.each(cmd, |r| match r {
+            Response::MailboxData(MailboxDatum::List(data)) => {
+                let attrs = data.name_attributes.iter().map(name_attribute).collect();
+                raw.push((
+                    data.name.to_string(),
+                    attrs,
+                    data.delimiter.as_ref().map(|d| d.to_string()),
+                ));
+            }
+            Response::MailboxData(MailboxDatum::Status { mailbox, status }) => {
+                counts.insert(mailbox.to_string(), status_counts(status));
+            }
+            _ => {}
+        })
+        .await?;
+        let mut subscribed: Option<Vec<String>> = None;
+        if !list_status {
+            let mut names = Vec::new();
+            self.each("LSUB \"\" \"*\"", |r| {
+                if let Response::MailboxData(MailboxDatum::List(d)) = r {
+                    names.push(d.name.to_string());
+                }
+            })
+            .await?;
+            subscribed = Some(names);
+            for (name, attrs, _) in &raw {
+                if attrs
+                    .iter()
+                    .any(|a| a == "\\noselect" || a == "\\nonexistent")
+                {
+                    continue;
+                }
+                let cmd = format!("STATUS {} (MESSAGES UNSEEN)", quote(name)?);
+                self.each(&cmd, |r| {
+                    if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {
+                        counts.insert(name.clone(), status_counts(status));
+                    }
+                })
+                .await?;
+            }
+        }
+        let delimiter = raw.iter().find_map(|(_, _, d)| d.clone());
+        self.delimiter = delimiter.clone();
+        let mut folders: Vec<Folder> = raw
+            .into_iter()
+            .map(|(wire_name, attrs, delim)| {
+                let path = mutf7::decode(&wire_name);
+                let (parent, name, depth) = split_path(&path, delim.as_deref());
+                let role = if wire_name.eq_ignore_ascii_case("INBOX") {
+                    Some(FolderRole::Inbox)
+                } else {
+                    attrs.iter().find_map(|a| role_of(a))
+                };
+                let (total, unread) = counts.get(&wire_name).copied().unwrap_or((0, 0));
+                let is_subscribed = match &subscribed {
+                    Some(list) => list.contains(&wire_name),
+                    None => attrs.iter().any(|a| a == "\\subscribed"),
+                };
+                Folder {
+                    path,
+                    name,
+                    depth,
+                    parent,
+                    role,
+                    selectable: !attrs
+                        .iter()
+                        .any(|a| a == "\\noselect" || a == "\\nonexistent"),
+                    subscribed: is_subscribed || role.is_some(),
+                    total,
+                    unread,
+                }
+            })
+            .collect();
+        sort_folders(&mut folders);
+        self.roles = folders
+            .iter()
+            .filter_map(|f| f.role.map(|r| (r, f.path.clone())))
+            .collect();
+        let quota = if self.has("QUOTA") {
+            self.quota().await.unwrap_or(None)
+        } else {
+            None
+        };
+        Ok((folders, quota, delimiter))
+    }
+
+    /// `GETQUOTAROOT INBOX`, in bytes (STORAGE is counted in KiB, RFC 9208 §5.1).
+    pub async fn quota(&mut self) -> Result<Option<Quota>, ImapError> {
+        let mut quota = None;
+        self.each("GETQUOTAROOT INBOX", |r| {
+            if let Response::Quota(q) = r {
+                for res in &q.resources {
+                    if matches!(res.name, imap_proto::rfc2087::QuotaResourceName::Storage)
+                        && quota.is_none()
+                    {
+                        quota = Some(Quota {
+                            used_bytes: res.usage.saturating_mul(1024),
+                            limit_bytes: res.limit.saturating_mul(1024),
+                        });
+                    }
+                }
+            }
+        })
+        .await?;
+        Ok(quota)
+    }
+
+    /// Selects a folder (read-write) unless it already is; when it is, a
+    /// NOOP brings its pending changes.
+    async fn select(&mut self, path: &str) -> Result<Selected, ImapError> {
+        if let Some(sel) = &self.selected
+            && sel.path == path
+        {
+            self.noop().await?;
+            if let Some(sel) = &self.selected {
+                return Ok(sel.clone());
+            }
+        }
+        self.selected = None;
+        let cmd = format!("SELECT {}", mailbox_arg(path)?);
+        let mut exists = 0;
+        let mut uid_validity = 0;
+        let result = self
+            .each(&cmd, |r| match r {
+                Response::MailboxData(MailboxDatum::Exists(n)) => exists = *n,
+                Response::Data { outcome, .. } => {
+                    if let Some(ResponseCode::UidValidity(v)) = outcome.code {
+                        uid_validity = v;
+                    }
+                }
+                _ => {}
+            })
+            .await;
+        match result {
+            Err(ImapError::Refused(_)) | Err(ImapError::NoSuchFolder(_)) => {
+                return Err(ImapError::NoSuchFolder(path.to_string()));
+            }
+            other => other?,
+        }
+        let sel = Selected {
+            path: path.to_string(),
+            exists,
+            uid_validity,
+        };
+        if let Some(cached) = self.sorted.get(path)
+            && (cached.uid_validity != uid_validity || cached.uids.len() as u32 != exists)
+        {
+            self.sorted.remove(path);
+        }
+        self.selected = Some(sel.clone());
+        Ok(sel)
+    }
+
+    /// Every UID of the folder, newest arrival first (`UID SORT`, RFC 5256),
+    /// cached until the folder's membership changes.
+    async fn sorted_uids(&mut self, path: &str) -> Result<(Selected, Arc<Vec<u32>>), ImapError> {
+        let sel = self.select(path).await?;
+        if let Some(cached) = self.sorted.get(path)
+            && cached.uid_validity == sel.uid_validity
+        {
+            return Ok((sel, cached.uids.clone()));
+        }
+        let uids: Vec<u32> = if sel.exists == 0 {
+            Vec::new()
+        } else if self.has("SORT") {
+            let mut v = Vec::with_capacity(sel.exists as usize);
+            self.each("UID SORT (REVERSE ARRIVAL) UTF-8 ALL", |r| {
+                if let Response::MailboxData(MailboxDatum::Sort(ids)) = r {
+                    v.extend_from_slice(ids);
+                }
+            })
+            .await?;
+            v
+        } else {
+            // Without SORT, UIDs ascend with arrival (RFC 3501 §2.3.1.1).
+            let mut v = Vec::with_capacity(sel.exists as usize);
+            self.each("UID SEARCH ALL", |r| {
+                if let Response::MailboxData(MailboxDatum::Search(ids)) = r {
+                    v.extend_from_slice(ids);
+                }
+            })
+            .await?;
+            v.sort_unstable_by(|a, b| b.cmp(a));
+            v
+        };
+        let uids = Arc::new(uids);
+        self.sorted.insert(
+            path.to_string(),
+            SortedUids {
+                uid_validity: sel.uid_validity,
+                uids: uids.clone(),
+            },
+        );
+        Ok((sel, uids))
+    }
+
+    /// One page of a folder's list, newest first.
+    pub async fn page(
+        &mut self,
+        path: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(PageInfo, Vec<SummaryData>), ImapError> {
+        let (sel, uids) = self.sorted_uids(path).await?;
+        let info = PageInfo {
+            total: uids.len() as u32,
+            uid_validity: sel.uid_validity,
+        };
+        let start = (offset as usize).min(uids.len());
+        let end = (start + limit as usize).min(uids.len());
+        let page: Vec<u32> = uids[start..end].to_vec();
+        if page.is_empty() {
+            return Ok((info, Vec::new()));
+        }
+        let cmd = format!(
+            "UID FETCH {} (UID FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)])",
+            uid_set(&page)?
+        );
+        let mut by_uid: HashMap<u32, SummaryData> = HashMap::with_capacity(page.len());
+        self.each(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut s = SummaryData {
+                    uid: 0,
+                    flags: Flags::default(),
+                    size: 0,
+                    internal_date: None,
+                    has_attachments: false,
+                    header: Vec::new(),
+                };
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => s.uid = *u,
+                        AttributeValue::Flags(f) => s.flags = flags_of(f),
+                        AttributeValue::Rfc822Size(n) => s.size = *n,
+                        AttributeValue::InternalDate(d) => s.internal_date = parse_internal_date(d),
+                        AttributeValue::BodyStructure(b) => s.has_attachments = has_attachments(b),
+                        AttributeValue::BodySection { data: Some(d), .. } => {
+                            s.header = d.to_vec();
+                        }
+                        _ => {}
+                    }
+                }
+                if s.uid != 0 {
+                    by_uid.insert(s.uid, s);
+                }
+            }
+        })
+        .await?;
+        // Keep the server's order; a message expunged meanwhile is skipped.
+        let rows = page.iter().filter_map(|u| by_uid.remove(u)).collect();
+        Ok((info, rows))
+    }
+
+    /// Counts of one folder (`STATUS`), for the list header.
+    pub async fn counts(&mut self, path: &str) -> Result<(u32, u32), ImapError> {
+        if self.selected.as_ref().is_some_and(|s| s.path == path) {
+            // STATUS on the selected folder is discouraged (RFC 3501 §6.3.10).
+            let mut unseen = 0;
+            self.each("UID SEARCH UNSEEN", |r| {
+                if let Response::MailboxData(MailboxDatum::Search(ids)) = r {
+                    unseen += ids.len() as u32;
+                }
+            })
+            .await?;
+            let exists = self.selected.as_ref().map(|s| s.exists).unwrap_or(0);
+            return Ok((exists, unseen));
+        }
+        let mut counts = (0, 0);
+        self.each(
+            &format!("STATUS {} (MESSAGES UNSEEN)", mailbox_arg(path)?),
+            |r| {
+                if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {
+                    counts = status_counts(status);
+                }
+            },
+        )
+        .await?;
+        Ok(counts)
+    }
+
+    /// The whole message. With `mark_seen`, `BODY[]` sets `\Seen` in the
+    /// same command (RFC 3501 §6.4.5); otherwise `BODY.PEEK[]`.
+    pub async fn message(
+        &mut self,
+        path: &str,
+        uid: u32,
+        mark_seen: bool,
+    ) -> Result<FullMessage, ImapError> {
+        self.select(path).await?;
+        let item = if mark_seen { "BODY[]" } else { "BODY.PEEK[]" };
+        let cmd = format!("UID FETCH {uid} (UID FLAGS RFC822.SIZE INTERNALDATE {item})");
+        let mut msg: Option<FullMessage> = None;
+        let mut late_flags: Option<Flags> = None;
+        self.each(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut this_uid = 0;
+                let mut flags = None;
+                let mut size = 0;
+                let mut date = None;
+                let mut raw = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => this_uid = *u,
+                        AttributeValue::Flags(f) => flags = Some(flags_of(f)),
+                        AttributeValue::Rfc822Size(n) => size = *n,
+                        AttributeValue::InternalDate(d) => date = parse_internal_date(d),
+                        AttributeValue::BodySection { data: Some(d), .. } => raw = Some(d.to_vec()),
+                        _ => {}
+                    }
+                }
+                if this_uid != uid {
+                    return;
+                }
+                match raw {
+                    Some(raw) => {
+                        msg = Some(FullMessage {
+                            uid,
+                            flags: flags.unwrap_or_default(),
+                            size,
+                            internal_date: date,
+                            raw,
+                        })
+                    }
+                    // The server may report the new \Seen in a second FETCH.
+                    None => late_flags = flags.or(late_flags),
+                }
+            }
+        })
+        .await?;
+        let mut msg = msg.ok_or(ImapError::NoSuchMessage)?;
+        if let Some(f) = late_flags {
+            msg.flags = f;
+        }
+        if mark_seen {
+            msg.flags.seen = true;
+        }
+        Ok(msg)
+    }
+
+    /// Sets or clears `\Seen` and `\Flagged` on messages.
+    pub async fn set_flags(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        seen: Option<bool>,
+        flagged: Option<bool>,
+    ) -> Result<(), ImapError> {
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        for (flag, value) in [("\\Seen", seen), ("\\Flagged", flagged)] {
+            if let Some(v) = value {
+                let op = if v { "+FLAGS.SILENT" } else { "-FLAGS.SILENT" };
+                self.command(&format!("UID STORE {set} {op} ({flag})"))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves messages (`UID MOVE`, RFC 6851; COPY + EXPUNGE otherwise).
+    pub async fn move_messages(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        to: &str,
+    ) -> Result<u32, ImapError> {
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        let dest = mailbox_arg(to)?;
+        let result = if self.has("MOVE") {
+            self.command(&format!("UID MOVE {set} {dest}")).await
+        } else {
+            match self.command(&format!("UID COPY {set} {dest}")).await {
+                Ok(_) => {
+                    self.command(&format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
+                        .await?;
+                    self.expunge(&set).await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.sorted.remove(path);
+                self.sorted.remove(to);
+                Ok(uids.len() as u32)
+            }
+            Err(ImapError::NoSuchFolder(_)) => Err(ImapError::NoSuchFolder(to.to_string())),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Erases messages for good: `\Deleted` then `UID EXPUNGE` (UIDPLUS)
+    /// so that only these messages go.
+    pub async fn erase(&mut self, path: &str, uids: &[u32]) -> Result<u32, ImapError> {
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        self.command(&format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
+            .await?;
+        self.expunge(&set).await?;
+        self.sorted.remove(path);
+        Ok(uids.len() as u32)
+    }
+
+    async fn expunge(&mut self, set: &str) -> Result<(), ImapError> {
+        if self.has("UIDPLUS") {
+            self.command(&format!("UID EXPUNGE {set}")).await
+        } else {
+            self.command("EXPUNGE").await
+        }
+    }
+
+    /// Path of the folder with a role, from the last folder listing.
+    pub async fn folder_with_role(
+        &mut self,
+        role: FolderRole,
+    ) -> Result<Option<String>, ImapError> {
+        if self.roles.is_empty() {
+            self.folders().await?;
+        }
+        Ok(self.roles.get(&role).cloned())
+    }
+
+    /// Appends a message (used by tests and, later, drafts and Sent).
+    pub async fn append(&mut self, path: &str, flags: &str, raw: &[u8]) -> Result<(), ImapError> {
+        let mailbox = mutf7::encode(path);
+        let timeout = self.timeout;
+        tokio::time::timeout(
+            timeout,
+            self.session.append(&mailbox, Some(flags), None, raw),
+        )
+        .await
+        .map_err(|_| ImapError::Timeout)??;
+        self.sorted.remove(path);
+        Ok(())
+    }
+}
+
+fn capability_name(c: &imap_proto::Capability<'_>) -> String {
+    match c {
+        imap_proto::Capability::Imap4rev1 => "IMAP4rev1".into(),
+        imap_proto::Capability::Auth(a) => format!("AUTH={a}"),
+        imap_proto::Capability::Atom(a) => a.to_string(),
+    }
+}
+
+fn name_attribute(a: &NameAttribute<'_>) -> String {
+    match a {
+        NameAttribute::NoInferiors => "\\noinferiors".into(),
+        NameAttribute::NoSelect => "\\noselect".into(),
+        NameAttribute::Marked => "\\marked".into(),
+        NameAttribute::Unmarked => "\\unmarked".into(),
+        NameAttribute::All => "\\all".into(),
+        NameAttribute::Archive => "\\archive".into(),
+        NameAttribute::Drafts => "\\drafts".into(),
+        NameAttribute::Flagged => "\\flagged".into(),
+        NameAttribute::Junk => "\\junk".into(),
+        NameAttribute::Sent => "\\sent".into(),
+        NameAttribute::Trash => "\\trash".into(),
+        NameAttribute::Extension(s) => s.to_ascii_lowercase(),
+        #[allow(unreachable_patterns)]
+        _ => String::new(),
+    }
+}
+
+fn role_of(attr: &str) -> Option<FolderRole> {
+    Some(match attr {
+        "\\drafts" => FolderRole::Drafts,
+        "\\sent" => FolderRole::Sent,
+        "\\archive" => FolderRole::Archive,
+        "\\junk" => FolderRole::Junk,
+        "\\trash" => FolderRole::Trash,
+        _ => return None,
+    })
+}
+
+fn status_counts(status: &[StatusAttribute]) -> (u32, u32) {
+    let mut total = 0;
+    let mut unread = 0;
+    for s in status {
+        match s {
+            StatusAttribute::Messages(n) => total = *n,
+            StatusAttribute::Unseen(n) => unread = *n,
+            _ => {}
+        }
+    }
+    (total, unread)
+}
+
+/// Splits a folder path into (parent, last segment, depth).
+fn split_path(path: &str, delim: Option<&str>) -> (Option<String>, String, u32) {
+    match delim {
+        Some(d) if !d.is_empty() && path.contains(d) => {
+            let depth = path.matches(d).count() as u32;
+            let (parent, name) = path.rsplit_once(d).unwrap_or(("", path));
+            (Some(parent.to_string()), name.to_string(), depth)
+        }
+        _ => (None, path.to_string(), 0),
+    }
+}
+
+/// Display order: Inbox, the special folders in a fixed order, then the
+/// others alphabetically, children right after their parent.
+fn sort_folders(folders: &mut [Folder]) {
+    fn rank(f: &Folder) -> u8 {
+        match f.role {
+            Some(FolderRole::Inbox) => 0,
+            Some(FolderRole::Drafts) => 1,
+            Some(FolderRole::Sent) => 2,
+            Some(FolderRole::Archive) => 3,
+            Some(FolderRole::Junk) => 4,
+            Some(FolderRole::Trash) => 5,
+            None => 6,
+        }
+    }
+    // Sort by the chain of ancestors so children follow their parent.
+    let by_path: HashMap<String, (u8, String)> = folders
+        .iter()
+        .map(|f| (f.path.clone(), (rank(f), f.name.to_lowercase())))
+        .collect();
+    let key = |f: &Folder| -> Vec<(u8, String)> {
+        let mut chain = Vec::new();
+        let mut cur = Some(f.path.clone());
+        while let Some(p) = cur {
+            let folder_key = by_path.get(&p).cloned().unwrap_or((6, p.to_lowercase()));
+            chain.push(folder_key);
+            cur = folders
+                .iter()
+                .find(|x| x.path == p)
+                .and_then(|x| x.parent.clone());
+        }
+        chain.reverse();
+        chain
+    };
+    let keys: HashMap<String, Vec<(u8, String)>> =
+        folders.iter().map(|f| (f.path.clone(), key(f))).collect();
+    folders.sort_by(|a, b| keys.get(&a.path).cmp(&keys.get(&b.path)));
+}
+
+fn flags_of(flags: &[std::borrow::Cow<'_, str>]) -> Flags {
+    let mut f = Flags::default();
+    for flag in flags {
+        match flag.to_ascii_lowercase().as_str() {
+            "\\seen" => f.seen = true,
+            "\\flagged" => f.flagged = true,
+            "\\answered" => f.answered = true,
+            "\\draft" => f.draft = true,
+            "$forwarded" => f.forwarded = true,
+            _ => {}
+        }
+    }
+    f
+}
+
+/// `INTERNALDATE` ("17-Jul-1996 02:44:25 -0700") to Unix seconds.
+fn parse_internal_date(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.timestamp())
+}
+
+/// Whether a body structure holds a part a user would call an attachment.
+pub fn has_attachments(b: &BodyStructure<'_>) -> bool {
+    match b {
+        BodyStructure::Multipart { bodies, common, .. } => {
+            let mixed = common.ty.subtype.eq_ignore_ascii_case("mixed");
+            bodies.iter().enumerate().any(|(i, part)| {
+                has_attachments(part) || (mixed && i > 0 && is_leaf_attachment(part))
+            })
+        }
+        other => is_leaf_attachment(other) && is_explicit_attachment(other),
+    }
+}
+
+fn common_of<'a>(b: &'a BodyStructure<'a>) -> &'a imap_proto::BodyContentCommon<'a> {
+    match b {
+        BodyStructure::Basic { common, .. }
+        | BodyStructure::Text { common, .. }
+        | BodyStructure::Message { common, .. }
+        | BodyStructure::Multipart { common, .. } => common,
+    }
+}
+
+fn is_leaf_attachment(b: &BodyStructure<'_>) -> bool {
+    match b {
+        BodyStructure::Multipart { .. } => false,
+        BodyStructure::Text { .. } => is_explicit_attachment(b),
+        _ => {
+            let c = common_of(b);
+            // An inline image of an HTML body is not an attachment.
+            !(c.ty.ty.eq_ignore_ascii_case("image")
+                && c.disposition
+                    .as_ref()
+                    .is_some_and(|d| d.ty.eq_ignore_ascii_case("inline")))
+        }
+    }
+}
+
+fn is_explicit_attachment(b: &BodyStructure<'_>) -> bool {
+    common_of(b)
+        .disposition
+        .as_ref()
+        .is_some_and(|d| d.ty.eq_ignore_ascii_case("attachment"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_escapes_and_refuses_line_breaks() {
+        assert_eq!(quote(r#"a"b\c"#).unwrap(), r#""a\"b\\c""#);
+        assert!(quote("INBOX\r\nA1 DELETE INBOX").is_err());
+        assert!(quote("x\0y").is_err());
+    }
+
+    #[test]
+    fn uid_sets_are_compressed() {
+        assert_eq!(uid_set(&[5, 1, 2, 3, 9, 10, 7, 3]).unwrap(), "1:3,5,7,9:10");
+        assert_eq!(uid_set(&[42]).unwrap(), "42");
+        assert!(uid_set(&[]).is_err());
+        assert!(uid_set(&[0]).is_err());
+    }
+
+    #[test]
+    fn refusals_map_to_rfc5530_codes() {
+        let e =
+            ImapError::from_refusal(&Status::No, "[AUTHENTICATIONFAILED] Authentication failed.");
+        assert!(matches!(e, ImapError::AuthenticationFailed));
+        assert!(matches!(
+            ImapError::from_refusal(&Status::No, "[EXPIRED] Password expired"),
+            ImapError::PasswordExpired
+        ));
+        assert!(matches!(
+            ImapError::from_refusal(&Status::No, "[AUTHORIZATIONFAILED] Disabled"),
+            ImapError::AccountDisabled
+        ));
+        assert!(matches!(
+            ImapError::from_refusal(&Status::No, "[OVERQUOTA] Quota exceeded"),
+            ImapError::OverQuota
+        ));
+        assert!(matches!(
+            ImapError::from_refusal(&Status::No, "something"),
+            ImapError::Refused(_)
+        ));
+    }
+
+    #[test]
+    fn paths_split_into_parent_and_name() {
+        assert_eq!(
+            split_path("Projets/Voyage Rome", Some("/")),
+            (Some("Projets".into()), "Voyage Rome".into(), 1)
+        );
+        assert_eq!(split_path("INBOX", Some("/")), (None, "INBOX".into(), 0));
+        assert_eq!(
+            split_path("a.b.c", Some(".")),
+            (Some("a.b".into()), "c".into(), 2)
+        );
+    }
+
+    fn folder(path: &str, role: Option<FolderRole>) -> Folder {
+        let (parent, name, depth) = split_path(path, Some("/"));
+        Folder {
+            path: path.into(),
+            name,
+            depth,
+            parent,
+            role,
+            selectable: true,
+            subscribed: true,
+            total: 0,
+            unread: 0,
+        }
+    }
+
+    #[test]
+    fn folders_sort_inbox_first_then_roles_then_tree() {
+        let mut v = vec![
+            folder("Trash", Some(FolderRole::Trash)),
+            folder("Projets/Voyage Rome", None),
+            folder("Administration", None),
+            folder("Sent", Some(FolderRole::Sent)),
+            folder("Projets", None),
+            folder("INBOX", Some(FolderRole::Inbox)),
+            folder("Drafts", Some(FolderRole::Drafts)),
+            folder("Projets/Atelier", None),
+        ];
+        sort_folders(&mut v);
+        let order: Vec<_> = v.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "INBOX",
+                "Drafts",
+                "Sent",
+                "Trash",
+                "Administration",
+                "Projets",
+                "Projets/Atelier",
+                "Projets/Voyage Rome"
+            ]
+        );
+    }
+
+    #[test]
+    fn internal_dates_parse() {
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837596665)
+        );
+        assert_eq!(
+            parse_internal_date(" 1-Jan-2026 00:00:00 +0000"),
+            Some(1767225600)
+        );
+        assert_eq!(parse_internal_date("garbage"), None);
+    }
+}

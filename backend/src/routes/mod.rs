@@ -1,0 +1,78 @@
+//! The JSON API, one file per area. Handlers only translate between HTTP
+//! and the adapters' domain operations.
+
+pub mod folders;
+pub mod messages;
+pub mod session;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use utoipa::OpenApi;
+
+use crate::{AppState, auth::Json, error::AppError};
+
+/// The OpenAPI 3 description of the API, generated from the `shared` types.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Facteur API",
+        description = "API JSON du webmail Facteur. Les requêtes qui modifient quelque chose portent l'en-tête X-CSRF-Token reçu à la connexion."
+    ),
+    paths(
+        session::public_config,
+        session::current,
+        session::login,
+        session::logout,
+        folders::list,
+        messages::page,
+        messages::message,
+        messages::raw,
+        messages::attachment,
+        messages::flags,
+        messages::move_messages,
+        messages::delete,
+    ),
+    components(schemas(shared::ApiError))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> AppError {
+    shared::ApiError::InvalidRequest {
+        detail: "route inconnue".into(),
+    }
+    .into()
+}
+
+/// Routes under `/api`.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/config", get(session::public_config))
+        .route(
+            "/session",
+            get(session::current)
+                .post(session::login)
+                .delete(session::logout),
+        )
+        .route("/folders", get(folders::list))
+        .route("/folders/{folder}/messages", get(messages::page))
+        .route("/folders/{folder}/messages/flags", post(messages::flags))
+        .route(
+            "/folders/{folder}/messages/move",
+            post(messages::move_messages),
+        )
+        .route("/folders/{folder}/messages/delete", post(messages::delete))
+        .route("/folders/{folder}/messages/{uid}", get(messages::message))
+        .route("/folders/{folder}/messages/{uid}/raw", get(messages::raw))
+        .route(
+            "/folders/{folder}/messages/{uid}/attachments/{part}",
+            get(messages::attachment),
+        )
+        .fallback(not_found)
+}

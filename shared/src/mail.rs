@@ -1,0 +1,258 @@
+//! Folders, message lists and messages.
+//!
+//! Messages are addressed by folder path and IMAP UID. Folder paths are the
+//! server's names decoded to UTF-8 (IMAP modified UTF-7 is a wire detail of
+//! the backend); in URLs they are percent-encoded as one path segment.
+
+use serde::{Deserialize, Serialize};
+
+/// The special use of a folder (RFC 6154), shown under a French name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FolderRole {
+    Inbox,
+    Drafts,
+    Sent,
+    Archive,
+    Junk,
+    Trash,
+}
+
+/// One folder of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Folder {
+    /// Full path, UTF-8, with the server's delimiter (`Projets/Voyage Rome`).
+    pub path: String,
+    /// Last segment of the path, for display.
+    pub name: String,
+    /// Hierarchy depth: 0 for top-level folders.
+    pub depth: u32,
+    /// Path of the parent folder, if any.
+    pub parent: Option<String>,
+    pub role: Option<FolderRole>,
+    /// False for a `\Noselect` node that only holds children.
+    pub selectable: bool,
+    pub subscribed: bool,
+    pub total: u32,
+    pub unread: u32,
+}
+
+/// Storage quota of the account (`GETQUOTAROOT INBOX`, RFC 9208).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Quota {
+    pub used_bytes: u64,
+    pub limit_bytes: u64,
+}
+
+/// `GET /api/folders`: the tree in display order, and the quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FolderList {
+    pub folders: Vec<Folder>,
+    pub quota: Option<Quota>,
+    /// The server's hierarchy delimiter, when it has one.
+    pub delimiter: Option<String>,
+}
+
+/// A mailbox address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Address {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+impl Address {
+    /// The name when there is one, else the address.
+    pub fn display(&self) -> &str {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n,
+            _ => &self.email,
+        }
+    }
+}
+
+/// The flags the interface shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Flags {
+    pub seen: bool,
+    pub flagged: bool,
+    pub answered: bool,
+    pub draft: bool,
+    pub forwarded: bool,
+}
+
+/// One row of a message list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageSummary {
+    pub uid: u32,
+    pub from: Option<Address>,
+    pub to: Vec<Address>,
+    pub subject: String,
+    /// Seconds since the Unix epoch: the Date header, else the arrival time.
+    pub date: i64,
+    /// Size in bytes (`RFC822.SIZE`).
+    pub size: u32,
+    pub flags: Flags,
+    pub has_attachments: bool,
+}
+
+/// `GET /api/folders/{folder}/messages?offset=&limit=`: one page, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessagePage {
+    pub folder: String,
+    /// Messages in the folder.
+    pub total: u32,
+    pub unread: u32,
+    pub offset: u32,
+    /// UIDVALIDITY: when it changes, every cached UID of this folder is void.
+    pub uid_validity: u32,
+    pub messages: Vec<MessageSummary>,
+}
+
+/// An attachment, or an inline part with a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// Index of the part in the message, used in the download URL.
+    pub part: u32,
+    pub filename: String,
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: u64,
+    /// True for an image shown in the body through `cid:`.
+    pub inline: bool,
+}
+
+/// `GET /api/folders/{folder}/messages/{uid}`: a whole message, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub uid: u32,
+    pub folder: String,
+    pub subject: String,
+    pub from: Vec<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub reply_to: Vec<Address>,
+    pub date: i64,
+    pub message_id: Option<String>,
+    pub flags: Flags,
+    pub size: u32,
+    /// The plain text body (or one made from the HTML).
+    pub text: Option<String>,
+    /// A complete sanitized HTML document for a sandboxed iframe, with its
+    /// own Content-Security-Policy; `None` for plain-text mail.
+    pub html: Option<String>,
+    /// True when remote images or styles were blocked from `html`.
+    pub remote_content_blocked: bool,
+    pub attachments: Vec<Attachment>,
+}
+
+/// `POST /api/folders/{folder}/messages/flags`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagsRequest {
+    pub uids: Vec<u32>,
+    /// Set (`true`) or clear (`false`) `\Seen`; absent leaves it.
+    pub seen: Option<bool>,
+    /// Set or clear `\Flagged`; absent leaves it.
+    pub flagged: Option<bool>,
+}
+
+/// `POST /api/folders/{folder}/messages/move`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveRequest {
+    pub uids: Vec<u32>,
+    /// Path of the destination folder.
+    pub to: String,
+}
+
+/// `POST /api/folders/{folder}/messages/delete`: to the Trash, or for good
+/// when the folder is the Trash (then `permanent` must be true, the user
+/// having confirmed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteRequest {
+    pub uids: Vec<u32>,
+    #[serde(default)]
+    pub permanent: bool,
+}
+
+/// What a move or delete did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionResult {
+    /// How many messages it touched.
+    pub count: u32,
+    /// Where they went, when they were moved (`None` when erased for good).
+    pub moved_to: Option<String>,
+}
+
+/// Percent-encodes a folder path (or any text) as a single URL path segment.
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Reverses [`encode_segment`]; `None` for malformed escapes or bad UTF-8.
+pub fn decode_segment(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_round_trip() {
+        for s in ["INBOX", "Projets/Voyage Rome", "Pédagogie", "a%b?c#d", ""] {
+            let e = encode_segment(s);
+            assert!(!e.contains('/') && !e.contains(' ') && !e.contains('?'));
+            assert_eq!(decode_segment(&e).as_deref(), Some(s));
+        }
+        assert_eq!(decode_segment("%zz"), None);
+        assert_eq!(decode_segment("%C3"), None);
+    }
+
+    #[test]
+    fn address_display_prefers_the_name() {
+        let a = Address {
+            name: Some("Sophie Dupont".into()),
+            email: "sophie.dupont@ac-demo.fr".into(),
+        };
+        assert_eq!(a.display(), "Sophie Dupont");
+        let b = Address {
+            name: Some(" ".into()),
+            email: "x@y.fr".into(),
+        };
+        assert_eq!(b.display(), "x@y.fr");
+    }
+}
