@@ -882,13 +882,43 @@ impl ImapConn {
         Ok(self.roles.get(&role).cloned())
     }
 
-    /// Appends a message (used by tests and, later, drafts and Sent).
-    pub async fn append(&mut self, path: &str, flags: &str, raw: &[u8]) -> Result<(), ImapError> {
+    /// Creates a folder (its parents too, as servers do).
+    pub async fn create_folder(&mut self, path: &str) -> Result<(), ImapError> {
+        self.command(&format!("CREATE {}", mailbox_arg(path)?))
+            .await?;
+        self.roles.clear();
+        Ok(())
+    }
+
+    /// Deletes a folder and the messages in it.
+    pub async fn delete_folder(&mut self, path: &str) -> Result<(), ImapError> {
+        if self.selected.as_ref().is_some_and(|s| s.path == path) {
+            self.command("UNSELECT").await.ok();
+            self.selected = None;
+        }
+        self.command(&format!("DELETE {}", mailbox_arg(path)?))
+            .await?;
+        self.sorted.remove(path);
+        self.roles.clear();
+        Ok(())
+    }
+
+    /// Appends a message (used by tests and, later, drafts, Sent and
+    /// imports), with an INTERNALDATE (`"02-Mar-2026 10:00:00 +0100"`) or now.
+    pub async fn append(
+        &mut self,
+        path: &str,
+        flags: &str,
+        date: Option<&str>,
+        raw: &[u8],
+    ) -> Result<(), ImapError> {
         let mailbox = mutf7::encode(path);
+        let date = date.map(quote).transpose()?;
         let timeout = self.timeout;
         tokio::time::timeout(
             timeout,
-            self.session.append(&mailbox, Some(flags), None, raw),
+            self.session
+                .append(&mailbox, Some(flags), date.as_deref(), raw),
         )
         .await
         .map_err(|_| ImapError::Timeout)??;
