@@ -42,7 +42,10 @@ struct Http {
 
 impl Http {
     async fn connect(base: &str) -> Self {
-        let host = base.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let host = base
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
         let stream = TcpStream::connect(&host).await.expect("connect to Facteur");
         stream.set_nodelay(true).unwrap();
         Http {
@@ -53,13 +56,21 @@ impl Http {
         }
     }
 
-    async fn request(&mut self, method: &str, path: &str, body: Option<&str>) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
         let mut req = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n",
             self.host
         );
         if !self.cookie.is_empty() {
-            req.push_str(&format!("Cookie: {}\r\nX-CSRF-Token: {}\r\n", self.cookie, self.csrf));
+            req.push_str(&format!(
+                "Cookie: {}\r\nX-CSRF-Token: {}\r\n",
+                self.cookie, self.csrf
+            ));
         }
         if let Some(b) = body {
             req.push_str(&format!(
@@ -69,7 +80,11 @@ impl Http {
         } else {
             req.push_str("\r\n");
         }
-        self.reader.get_mut().write_all(req.as_bytes()).await.unwrap();
+        self.reader
+            .get_mut()
+            .write_all(req.as_bytes())
+            .await
+            .unwrap();
         let mut line = String::new();
         self.reader.read_line(&mut line).await.unwrap();
         let status: u16 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -176,7 +191,11 @@ impl RawImap {
                 continue;
             }
             if line.starts_with(tag.as_bytes()) && line.get(tag.len()) == Some(&b' ') {
-                assert!(line[tag.len() + 1..].starts_with(b"OK"), "{}", String::from_utf8_lossy(&line));
+                assert!(
+                    line[tag.len() + 1..].starts_with(b"OK"),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
                 return total;
             }
         }
@@ -205,7 +224,8 @@ async fn main() {
     let base = std::env::var("FACTEUR_URL").unwrap_or_else(|_| "http://127.0.0.1:8390".into());
     let dist = std::env::var("FACTEUR_DIST_DIR").unwrap_or_else(|_| "dist".into());
     let ca = std::env::var("FACTEUR_CA_FILE").expect("FACTEUR_CA_FILE");
-    let imap_url = std::env::var("FACTEUR_IMAP_URL").unwrap_or_else(|_| "imap://127.0.0.1:10143".into());
+    let imap_url =
+        std::env::var("FACTEUR_IMAP_URL").unwrap_or_else(|_| "imap://127.0.0.1:10143".into());
     let imap = facteur::config::ServerUrl::parse(&imap_url, ("imap", 143), ("imaps", 993)).unwrap();
 
     println!("== Facteur benchmark ({RUNS} runs each, medians) ==");
@@ -216,7 +236,12 @@ async fn main() {
         .expect("dist/ (build the frontend first)")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("wasm" | "js" | "css")
+            )
+        })
         .collect();
     entries.sort();
     for p in entries {
@@ -230,35 +255,54 @@ async fn main() {
             gz
         );
     }
-    println!("app shell gzip  {:.1} KB (target <= 200 KB)", shell as f64 / 1024.0);
+    println!(
+        "app shell gzip  {:.1} KB (target <= 200 KB)",
+        shell as f64 / 1024.0
+    );
 
     // Through the API.
     let mut http = Http::connect(&base).await;
     let (status, headers, body) = http
-        .request("POST", "/api/session", Some(r#"{"username":"bench","password":"secret"}"#))
+        .request(
+            "POST",
+            "/api/session",
+            Some(r#"{"username":"bench","password":"secret"}"#),
+        )
         .await;
     assert_eq!(status, 200, "login: {}", String::from_utf8_lossy(&body));
-    let set_cookie = headers.iter().find(|(k, _)| k == "set-cookie").unwrap().1.clone();
+    let set_cookie = headers
+        .iter()
+        .find(|(k, _)| k == "set-cookie")
+        .unwrap()
+        .1
+        .clone();
     http.cookie = set_cookie.split(';').next().unwrap().to_string();
     let info: serde_json::Value = serde_json::from_slice(&body).unwrap();
     http.csrf = info["csrf_token"].as_str().unwrap().to_string();
 
     let t = Instant::now();
-    let first = http.get("/api/folders/INBOX/messages?offset=0&limit=50").await;
+    let first = http
+        .get("/api/folders/INBOX/messages?offset=0&limit=50")
+        .await;
     let cold_list = t.elapsed();
     let page: shared::mail::MessagePage = serde_json::from_slice(&first).unwrap();
     println!("messages        {}", page.total);
     let mut list = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        http.get("/api/folders/INBOX/messages?offset=0&limit=50").await;
+        http.get("/api/folders/INBOX/messages?offset=0&limit=50")
+            .await;
         list.push(t.elapsed());
     }
     // Pages further down (the virtual list scrolling).
     let mut deep = Vec::new();
     for i in 0..RUNS {
         let t = Instant::now();
-        http.get(&format!("/api/folders/INBOX/messages?offset={}&limit=50", 100 + i * 200)).await;
+        http.get(&format!(
+            "/api/folders/INBOX/messages?offset={}&limit=50",
+            100 + i * 200
+        ))
+        .await;
         deep.push(t.elapsed());
     }
     let uids: Vec<u32> = page.messages.iter().map(|m| m.uid).collect();
@@ -266,7 +310,8 @@ async fn main() {
     for i in 0..RUNS {
         let uid = uids[i % uids.len()];
         let t = Instant::now();
-        http.get(&format!("/api/folders/INBOX/messages/{uid}")).await;
+        http.get(&format!("/api/folders/INBOX/messages/{uid}"))
+            .await;
         open.push(t.elapsed());
     }
 
@@ -274,7 +319,11 @@ async fn main() {
     // sorted UIDs known (as Facteur caches them).
     let mut raw = RawImap::connect(&imap.host, imap.port, Path::new(&ca), "bench", "secret").await;
     raw.cmd("UID SORT (REVERSE ARRIVAL) UTF-8 ALL").await;
-    let set = uids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let set = uids
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let fetch_list = format!(
         "UID FETCH {set} (UID FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)])"
     );
@@ -288,24 +337,57 @@ async fn main() {
     for i in 0..RUNS {
         let uid = uids[i % uids.len()];
         let t = Instant::now();
-        raw.cmd(&format!("UID FETCH {uid} (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])")).await;
+        raw.cmd(&format!(
+            "UID FETCH {uid} (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])"
+        ))
+        .await;
         floor_open.push(t.elapsed());
     }
 
-    let (l, d, o, fl, fo) = (median(list), median(deep), median(open), median(floor_list), median(floor_open));
+    let (l, d, o, fl, fo) = (
+        median(list),
+        median(deep),
+        median(open),
+        median(floor_list),
+        median(floor_open),
+    );
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
-    println!("list first page cold (SORT of the folder)  {}", ms(cold_list));
-    println!("list first page  {:>10}   floor {:>10}   ratio {:.1}x  (target <= 15 ms)", ms(l), ms(fl), ratio(l, fl));
-    println!("list deep pages  {:>10}   floor {:>10}   ratio {:.1}x", ms(d), ms(fl), ratio(d, fl));
-    println!("open message     {:>10}   floor {:>10}   ratio {:.1}x  (target <= 15 ms)", ms(o), ms(fo), ratio(o, fo));
+    println!(
+        "list first page cold (SORT of the folder)  {}",
+        ms(cold_list)
+    );
+    println!(
+        "list first page  {:>10}   floor {:>10}   ratio {:.1}x  (target <= 15 ms)",
+        ms(l),
+        ms(fl),
+        ratio(l, fl)
+    );
+    println!(
+        "list deep pages  {:>10}   floor {:>10}   ratio {:.1}x",
+        ms(d),
+        ms(fl),
+        ratio(d, fl)
+    );
+    println!(
+        "open message     {:>10}   floor {:>10}   ratio {:.1}x  (target <= 15 ms)",
+        ms(o),
+        ms(fo),
+        ratio(o, fo)
+    );
     if let Ok(pid) = std::env::var("FACTEUR_PID")
         && let Some(kib) = rss_kib(&pid)
     {
-        println!("backend memory   {:.1} MB resident after the run", kib as f64 / 1024.0);
+        println!(
+            "backend memory   {:.1} MB resident after the run",
+            kib as f64 / 1024.0
+        );
     }
     for (key, label) in [
         ("BENCH_FIRST_ROW_MS", "cold load to first row (Chromium)"),
-        ("BENCH_ROWS_IN_DOM", "row elements in the DOM at the bottom of 10,000"),
+        (
+            "BENCH_ROWS_IN_DOM",
+            "row elements in the DOM at the bottom of 10,000",
+        ),
     ] {
         if let Ok(v) = std::env::var(key) {
             println!("{label}: {v}");

@@ -263,6 +263,88 @@ mod tests {
         assert!(!is_hashed("pre-fetch.js"));
     }
 
+    async fn fetch(state: &crate::AppState, path: &str, accept: &str) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        serve(
+            State(state.clone()),
+            Method::GET,
+            path.parse().unwrap(),
+            headers,
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn files_are_cached_right_and_routes_get_the_app() {
+        let dir = std::env::temp_dir().join(format!("facteur-assets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let index = format!(
+            "<!DOCTYPE html><html><head><script type=module>import init from '/frontend-0123456789abcdef.js';init();</script></head><body>{}</body></html>",
+            "x".repeat(1000)
+        );
+        std::fs::write(dir.join("index.html"), &index).unwrap();
+        std::fs::write(
+            dir.join("frontend-0123456789abcdef_bg.wasm"),
+            vec![0u8; 4096],
+        )
+        .unwrap();
+        let mut config = crate::config::Config::for_tests();
+        config.dist_dir = dir.clone();
+        let state = crate::AppState::new(config).unwrap();
+
+        let r = fetch(
+            &state,
+            "/frontend-0123456789abcdef_bg.wasm",
+            "gzip, deflate, br",
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(r.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/wasm");
+
+        for path in ["/", "/mail/INBOX/42", "/login"] {
+            let r = fetch(&state, path, "gzip").await;
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+            assert_eq!(r.headers()[header::CONTENT_ENCODING], "gzip");
+            let csp = r.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                csp.contains("'sha256-") && csp.contains("frame-ancestors 'none'"),
+                "{csp}"
+            );
+            assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+        }
+        let r = fetch(&state, "/index.html", "").await;
+        assert!(r.headers().get(header::CONTENT_ENCODING).is_none());
+        let etag = r.headers()[header::ETAG].clone();
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_NONE_MATCH, etag);
+        let r = serve(
+            State(state.clone()),
+            Method::GET,
+            "/index.html".parse().unwrap(),
+            headers,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            fetch(&state, "/missing.js", "").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
     #[test]
     fn inline_scripts_are_hashed_for_the_csp() {
         let html =
