@@ -1,0 +1,848 @@
+#!/usr/bin/env bash
+# Starts, stops and fills the real mail servers that Facteur's integration
+# tests, benchmark and demo run against: Dovecot (IMAP, LMTP, ManageSieve),
+# Postfix (submission) and Radicale (CalDAV/CardDAV), all on 127.0.0.1 high
+# ports, with every file under one run directory.
+#
+#   tests/servers.sh start            start what is not running, write $RUN/env
+#   tests/servers.sh stop             stop what start started
+#   tests/servers.sh restart          stop, then start (applies script changes)
+#   tests/servers.sh status           say what runs
+#   tests/servers.sh demo-mail        fill the demo accounts (resets them first)
+#   tests/servers.sh fill USER N      N generated messages in USER's INBOX
+#   tests/servers.sh reset USER       empty USER's folders, delete the others
+#   tests/servers.sh check            smoke-test every server (tests/mail/check.py)
+#
+# The run directory is $FACTEUR_RUN_DIR, or /tmp/facteur-run;
+# $FACTEUR_PORT_OFFSET shifts every port. Run as root: Dovecot and Postfix
+# switch to their own users, mail belongs to `vmail` (created if missing).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PY=/usr/bin/python3 # Debian's: radicale and bcrypt live there, not in pyenv
+
+RUN=${FACTEUR_RUN_DIR:-/tmp/facteur-run}
+case "$RUN" in /*) ;; *) RUN="$PWD/$RUN" ;; esac
+RUN=${RUN%/}
+case "$RUN" in *[[:space:]]*) echo "servers.sh: the run dir must not contain spaces: $RUN" >&2; exit 2 ;; esac
+
+HOST=127.0.0.1
+# FACTEUR_PORT_OFFSET shifts every port, for a second set of servers next to
+# the first (another run dir, e.g. for CI jobs side by side).
+off=${FACTEUR_PORT_OFFSET:-0}
+INSTANCE=facteur-test; [ "$off" = 0 ] || INSTANCE=facteur-test-$off
+IMAP_PORT=$((10143 + off))
+IMAPS_PORT=$((10993 + off))
+SUBMISSION_PORT=$((10587 + off))
+MX_PORT=$((10025 + off))
+SIEVE_PORT=$((14190 + off))
+DAV_PORT=$((15232 + off))
+DOMAIN=ac-demo.fr
+MESSAGE_SIZE_LIMIT=$((25 * 1024 * 1024))
+# The servers' local time, as in France: INTERNALDATE and Received headers
+# come in +0100/+0200.
+SERVER_TZ=Europe/Paris
+
+DOVECOT_CONF=$RUN/dovecot/dovecot.conf
+DOVECOT_BASE=$RUN/dovecot/run
+POSTFIX_DIR=$RUN/postfix
+POSTFIX_CONF=$POSTFIX_DIR/etc
+LMTP_SOCKET=$DOVECOT_BASE/lmtp
+LOGS=$RUN/logs
+
+# The accounts: identifier, password, display name, address, quota (empty:
+# the 1 GB default), state (active, disabled: login refused with
+# [CONTACTADMIN], expired: login refused with [EXPIRED]).
+ACCOUNTS=(
+  "sdupont|demo|Sophie Dupont|sophie.dupont@$DOMAIN||active"
+  "mmartin|demo|Marc Martin|marc.martin@$DOMAIN||active"
+  "alice|secret|Alice Lefèvre|alice@$DOMAIN||active"
+  "bob|secret|Bob Garnier|bob@$DOMAIN||active"
+  "bench|secret|Banc d'essai|bench@$DOMAIN||active"
+  "full|secret|Boîte Pleine|full@$DOMAIN|100K|active"
+  "disabled|secret|Compte Désactivé|disabled@$DOMAIN||disabled"
+  "expired|secret|Mot de passe Expiré|expired@$DOMAIN||expired"
+)
+
+# What the login of a locked account answers, after a right password (a
+# wrong one gets the usual [AUTHENTICATIONFAILED]). Dovecot's imap-login
+# sends a failure reason that starts with "[" as is, so the text carries
+# the RFC 5530 code. passwd-file splits extra fields on spaces: the texts
+# reach the auth process through its environment (import_environment) and
+# %{env:...}. ASCII only: IMAP response text is 7-bit.
+export FACTEUR_DISABLED_REASON="[CONTACTADMIN] Compte desactive : contactez l'assistance."
+export FACTEUR_EXPIRED_REASON="[EXPIRED] Mot de passe expire : changez-le sur le portail."
+
+log() { printf '\033[1m[servers]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[servers]\033[0m %s\n' "$*" >&2; exit 1; }
+
+need_root() {
+  [ "$(id -u)" -eq 0 ] || die "run as root: Dovecot and Postfix need it to switch users"
+}
+
+# Writes stdin to $1 only if the content differs, so that daemons which watch
+# mtimes (Dovecot's passwd-file) are not disturbed by an identical rewrite.
+write_if_changed() {
+  local dest=$1 tmp
+  tmp=$(mktemp "$dest.XXXXXX")
+  chmod 644 "$tmp"
+  cat >"$tmp"
+  if [ -f "$dest" ] && cmp -s "$tmp" "$dest"; then
+    rm -f "$tmp"
+  else
+    mv -f "$tmp" "$dest"
+  fi
+}
+
+# Seconds since $1 (an $EPOCHREALTIME), one decimal.
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+pid_from() { [ -f "$1" ] && tr -dc '0-9' <"$1" || true; }
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Waits until $HOST:$1 accepts connections, while the daemon ($2, whose
+# pid the function ${2}_pid prints) is alive.
+wait_port() {
+  local port=$1 name=$2 i
+  for i in $(seq 1 150); do
+    port_open "$port" && return 0
+    [ -n "$("${name}_pid")" ] || break
+    sleep 0.1
+  done
+  die "$name does not answer on $HOST:$port (see $LOGS/$name.log)"
+}
+
+# Waits until process $1 is gone, TERM then KILL.
+wait_gone() {
+  local pid=$1 i
+  for i in $(seq 1 100); do
+    pid_alive "$pid" || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+ensure_vmail() {
+  if ! getent passwd vmail >/dev/null; then
+    log "creating system user vmail (owner of the test mail)"
+    getent group vmail >/dev/null || groupadd --system vmail
+    useradd --system --gid vmail --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin vmail
+  fi
+  VMAIL_UID=$(id -u vmail)
+  VMAIL_GID=$(id -g vmail)
+}
+
+# ---------------------------------------------------------------- TLS ------
+
+make_tls() {
+  mkdir -p "$RUN/tls"
+  chmod 700 "$RUN/tls"
+  if [ -s "$RUN/ca.pem" ] && [ -s "$RUN/tls/ca.key" ] &&
+    [ -s "$RUN/tls/server.pem" ] && [ -s "$RUN/tls/server.key" ]; then
+    return 0
+  fi
+  log "making a private test CA and a certificate for localhost, 127.0.0.1"
+  local t=$RUN/tls
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+    -keyout "$t/ca.key" -out "$t/ca.pem.tmp" \
+    -subj "/O=Facteur tests/CN=Facteur test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -sha256 \
+    -keyout "$t/server.key" -out "$t/server.csr" \
+    -subj "/O=Facteur tests/CN=localhost" 2>/dev/null
+  cat >"$t/server.ext" <<EOF
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+EOF
+  openssl x509 -req -sha256 -days 3650 -in "$t/server.csr" \
+    -CA "$t/ca.pem.tmp" -CAkey "$t/ca.key" -CAcreateserial \
+    -extfile "$t/server.ext" -out "$t/server.pem" 2>/dev/null
+  chmod 600 "$t"/*.key
+  mv -f "$t/ca.pem.tmp" "$RUN/ca.pem"
+  chmod 644 "$RUN/ca.pem"
+}
+
+# ------------------------------------------------------------ Dovecot ------
+
+# passwd-file: one line per identifier and one per address; the address line
+# carries user=<identifier>, so both logins reach the same mailbox.
+write_dovecot_users() {
+  local line id pass name addr quota state hash home fields
+  {
+    for line in "${ACCOUNTS[@]}"; do
+      IFS='|' read -r id pass name addr quota state <<<"$line"
+      # A fixed salt per account keeps the file identical from one start to
+      # the next (Dovecot re-reads it when it changes).
+      hash=$(openssl passwd -6 -salt "facteur$id" "$pass")
+      home=$RUN/mail/$id
+      fields=""
+      [ -n "$quota" ] && fields+=" userdb_quota_rule=*:storage=$quota"
+      printf '%s:{SHA512-CRYPT}%s:%s:%s::%s::%s\n' "$id" "$hash" "$VMAIL_UID" "$VMAIL_GID" "$home" "${fields# }"
+      printf '%s:{SHA512-CRYPT}%s:%s:%s::%s::%s\n' "$addr" "$hash" "$VMAIL_UID" "$VMAIL_GID" "$home" "user=$id$fields"
+    done
+  } | write_if_changed "$RUN/dovecot/users"
+  # Disabled and expired accounts: a deny passdb consulted only once the
+  # password was found right. Unlike the "nologin" field, which only
+  # Dovecot's own login processes honour, a deny also stops Postfix's SASL.
+  {
+    for line in "${ACCOUNTS[@]}"; do
+      IFS='|' read -r id pass name addr quota state <<<"$line"
+      case "$state" in
+        disabled) printf '%s:::::::reason=%%{env:FACTEUR_DISABLED_REASON}\n' "$id" ;;
+        expired) printf '%s:::::::reason=%%{env:FACTEUR_EXPIRED_REASON}\n' "$id" ;;
+      esac
+    done
+  } | write_if_changed "$RUN/dovecot/locked"
+  chmod 640 "$RUN/dovecot/users" "$RUN/dovecot/locked"
+  chgrp dovecot "$RUN/dovecot/users" "$RUN/dovecot/locked" 2>/dev/null || true
+}
+
+write_dovecot_conf() {
+  local dh="" locked="" line id pass name addr quota state
+  [ -f /usr/share/dovecot/dh.pem ] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
+  for line in "${ACCOUNTS[@]}"; do
+    IFS='|' read -r id pass name addr quota state <<<"$line"
+    [ "$state" = active ] || locked+=" $id"
+  done
+  write_if_changed "$DOVECOT_CONF" <<EOF
+# Generated by tests/servers.sh at every start: edit the script, not this.
+instance_name = $INSTANCE
+base_dir = $DOVECOT_BASE
+state_dir = $RUN/dovecot/state
+protocols = imap lmtp sieve
+listen = $HOST
+hostname = mail.$DOMAIN
+postmaster_address = postmaster@$DOMAIN
+import_environment = TZ FACTEUR_DISABLED_REASON FACTEUR_EXPIRED_REASON
+
+log_path = $LOGS/dovecot.log
+info_log_path = $LOGS/dovecot.log
+log_timestamp = "%Y-%m-%d %H:%M:%S "
+auth_verbose = yes
+
+ssl = yes
+ssl_cert = <$RUN/tls/server.pem
+ssl_key = <$RUN/tls/server.key
+$dh
+ssl_min_protocol = TLSv1.2
+
+# Logins. Tests try wrong passwords on purpose: no anti-brute-force delay
+# (a failure still takes up to 0.5 s: Dovecot checks failures twice a second).
+auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_cache_size = 0
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $RUN/dovecot/users
+  # A wrong password ends here; a right one goes on to the locked list.
+  result_failure = return-fail
+  result_success = continue-ok
+}
+passdb {
+  driver = passwd-file
+  args = $RUN/dovecot/locked
+  deny = yes
+  # Only those accounts are looked up here (no "unknown user" log line
+  # for every other login).
+  username_filter = ${locked# }
+}
+userdb {
+  driver = passwd-file
+  args = $RUN/dovecot/users
+}
+
+# Mail: sdbox under the run dir, owned by vmail.
+first_valid_uid = $VMAIL_UID
+last_valid_uid = $VMAIL_UID
+first_valid_gid = $VMAIL_GID
+mail_location = sdbox:~/mail
+mail_attribute_dict = file:%h/dovecot-attributes
+mailbox_list_index = yes
+mail_plugins = \$mail_plugins quota
+lda_mailbox_autocreate = yes
+lda_mailbox_autosubscribe = yes
+recipient_delimiter = +
+submission_host = $HOST:$MX_PORT
+
+namespace inbox {
+  inbox = yes
+  separator = /
+  prefix =
+  mailbox INBOX {
+    auto = subscribe
+  }
+  mailbox Drafts {
+    special_use = \Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \Junk
+    auto = subscribe
+  }
+  mailbox Archive {
+    special_use = \Archive
+    auto = subscribe
+  }
+}
+
+imap_metadata = yes
+protocol imap {
+  mail_plugins = \$mail_plugins imap_quota
+  # Tests open many connections for the same user from the same address.
+  mail_max_userip_connections = 1000
+}
+protocol lmtp {
+  mail_plugins = \$mail_plugins sieve
+}
+
+plugin {
+  quota = count:Quota
+  quota_rule = *:storage=1G
+  quota_vsizes = yes
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}
+
+service imap-login {
+  inet_listener imap {
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    port = $IMAPS_PORT
+    ssl = yes
+  }
+  # One process serving many clients: no fork per connection, and no
+  # 100-connection ceiling for TLS sessions it proxies.
+  service_count = 0
+  process_min_avail = 1
+  client_limit = 1000
+}
+service imap {
+  process_limit = 1024
+}
+service managesieve-login {
+  inet_listener sieve {
+    port = $SIEVE_PORT
+  }
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0666
+  }
+}
+service auth {
+  # Postfix's SASL (smtpd_sasl_type = dovecot).
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+# No growing wait after failed logins from the same address (Dovecot's auth
+# penalty, 2 s doubling up to 15 s): tests fail logins on purpose.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+EOF
+}
+
+dovecot_pid() {
+  local pid
+  pid=$(pid_from "$DOVECOT_BASE/master.pid")
+  pid_alive "$pid" && echo "$pid"
+  return 0
+}
+
+start_dovecot() {
+  if [ -n "$(dovecot_pid)" ]; then
+    log "dovecot already running"
+    return 0
+  fi
+  mkdir -p "$RUN/dovecot/state" "$RUN/mail"
+  chown vmail:vmail "$RUN/mail"
+  chmod 750 "$RUN/mail"
+  write_dovecot_users
+  write_dovecot_conf
+  TZ=$SERVER_TZ dovecot -c "$DOVECOT_CONF" </dev/null >>"$LOGS/dovecot.out" 2>&1 ||
+    die "dovecot did not start: $(tail -n 5 "$LOGS/dovecot.out" "$LOGS/dovecot.log" 2>/dev/null)"
+}
+
+stop_dovecot() {
+  local pid
+  pid=$(dovecot_pid)
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_gone "$pid"
+  log "dovecot stopped"
+}
+
+doveadm_() { doveadm -c "$DOVECOT_CONF" "$@"; }
+
+# ------------------------------------------------------------ Postfix ------
+
+write_postfix_conf() {
+  # The queue must not be inside the config dir: "postfix check" wants
+  # everything under the config dir owned by root.
+  mkdir -p "$POSTFIX_CONF" "$POSTFIX_DIR/spool" "$POSTFIX_DIR/data"
+  chown root:root "$POSTFIX_DIR" "$POSTFIX_CONF" "$POSTFIX_DIR/spool"
+  chown postfix:postfix "$POSTFIX_DIR/data"
+  local line id pass name addr quota state
+  {
+    for line in "${ACCOUNTS[@]}"; do
+      IFS='|' read -r id pass name addr quota state <<<"$line"
+      printf '%s OK\n' "$addr"
+    done
+  } | write_if_changed "$POSTFIX_DIR/recipients"
+  write_if_changed "$POSTFIX_CONF/main.cf" <<EOF
+# Generated by tests/servers.sh at every start: edit the script, not this.
+compatibility_level = 3.6
+queue_directory = $POSTFIX_DIR/spool
+data_directory = $POSTFIX_DIR/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mail.$DOMAIN
+mydomain = $DOMAIN
+myorigin = $DOMAIN
+mydestination =
+inet_interfaces = $HOST
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+biff = no
+append_dot_mydomain = no
+smtputf8_enable = no
+maillog_file = $LOGS/postfix.log
+maillog_file_prefixes = $LOGS
+smtpd_banner = \$myhostname ESMTP (Facteur test server)
+message_size_limit = $MESSAGE_SIZE_LIMIT
+mailbox_size_limit = 0
+
+# Only ac-demo.fr exists, delivered to Dovecot over LMTP. Nothing is ever
+# relayed: mail for any other domain is accepted and dropped (logged).
+alias_maps =
+alias_database =
+local_recipient_maps =
+local_transport = error:no local delivery on the test server
+virtual_mailbox_domains = $DOMAIN
+virtual_mailbox_maps = texthash:$POSTFIX_DIR/recipients
+virtual_transport = lmtp:unix:$LMTP_SOCKET
+default_transport = discard:outside mail is dropped by the test server
+relay_transport = discard:outside mail is dropped by the test server
+relayhost =
+
+smtpd_tls_cert_file = $RUN/tls/server.pem
+smtpd_tls_key_file = $RUN/tls/server.key
+smtpd_tls_security_level = may
+smtpd_tls_auth_only = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $DOVECOT_BASE/auth-postfix
+smtpd_sasl_auth_enable = no
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+EOF
+  # Nothing chrooted (column 5 is "n").
+  write_if_changed "$POSTFIX_CONF/master.cf" <<EOF
+# Generated by tests/servers.sh at every start: edit the script, not this.
+# service type  private unpriv  chroot  wakeup  maxproc command + args
+$HOST:$SUBMISSION_PORT inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+  -o milter_macro_daemon_name=ORIGINATING
+$HOST:$MX_PORT inet n - n - - smtpd
+  -o syslog_name=postfix/mx
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+}
+
+postfix_pid() {
+  local pid
+  pid=$(pid_from "$POSTFIX_DIR/spool/pid/master.pid")
+  pid_alive "$pid" && echo "$pid"
+  return 0
+}
+
+start_postfix() {
+  if [ -n "$(postfix_pid)" ]; then
+    log "postfix already running"
+    return 0
+  fi
+  write_postfix_conf
+  TZ=$SERVER_TZ postfix -c "$POSTFIX_CONF" start </dev/null >>"$LOGS/postfix.out" 2>&1 ||
+    die "postfix did not start: $(tail -n 5 "$LOGS/postfix.out" "$LOGS/postfix.log" 2>/dev/null)"
+}
+
+stop_postfix() {
+  local pid
+  pid=$(postfix_pid)
+  [ -n "$pid" ] || return 0
+  postfix -c "$POSTFIX_CONF" stop </dev/null >>"$LOGS/postfix.out" 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  wait_gone "$pid"
+  log "postfix stopped"
+}
+
+# ----------------------------------------------------------- Radicale ------
+
+write_radicale_conf() {
+  local d=$RUN/radicale line id pass name addr quota state
+  mkdir -p "$d/collections"
+  write_if_changed "$d/config" <<EOF
+# Generated by tests/servers.sh at every start: edit the script, not this.
+[server]
+hosts = $HOST:$DAV_PORT
+
+[auth]
+# htpasswd (bcrypt), plus: a login by address maps to the identifier.
+type = facteur_radicale_auth
+htpasswd_filename = $d/users
+htpasswd_encryption = bcrypt
+delay = 0
+
+[rights]
+# Re-read at every request: tests may append sharing rules.
+type = from_file
+file = $d/rights
+
+[storage]
+filesystem_folder = $d/collections
+
+[web]
+type = none
+
+[logging]
+level = info
+mask_passwords = True
+EOF
+  write_if_changed "$d/facteur_radicale_auth.py" <<'EOF'
+"""Radicale authentication for Facteur's test servers: htpasswd, where a
+login by e-mail address (listed in `aliases` next to the htpasswd file) is
+mapped to the account's identifier, as Dovecot does."""
+
+import os
+
+from radicale.auth import htpasswd
+
+
+class Auth(htpasswd.Auth):
+    def login(self, login, password):
+        aliases = os.path.join(os.path.dirname(self._filename), "aliases")
+        try:
+            with open(aliases, encoding="utf-8") as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == login.lower():
+                        login = parts[1]
+                        break
+        except OSError:
+            pass
+        return super().login(login, password)
+EOF
+  # Radicale checks the password against every line: a low bcrypt cost keeps
+  # a request fast. Written only when the accounts change (salts are random).
+  local sig
+  sig=$(printf '%s\n' "${ACCOUNTS[@]}" | sha256sum | cut -c1-64)
+  if [ ! -s "$d/users" ] || [ "$(cat "$d/users.sig" 2>/dev/null)" != "$sig" ]; then
+    : >"$d/users.tmp"
+    : >"$d/aliases.tmp"
+    for line in "${ACCOUNTS[@]}"; do
+      IFS='|' read -r id pass name addr quota state <<<"$line"
+      [ "$state" = active ] || continue
+      htpasswd -bB -C 4 "$d/users.tmp" "$id" "$pass" 2>/dev/null
+      printf '%s %s\n' "$addr" "$id" >>"$d/aliases.tmp"
+    done
+    mv -f "$d/users.tmp" "$d/users"
+    mv -f "$d/aliases.tmp" "$d/aliases"
+    echo "$sig" >"$d/users.sig"
+  fi
+  # Same as Radicale's owner_only.
+  [ -f "$d/rights" ] || cat >"$d/rights" <<'EOF'
+# Radicale rights for the Facteur test servers, re-read at every request.
+# Each user owns /<user>/; tests may add sections to share collections.
+[root]
+user: .+
+collection:
+permissions: R
+
+[principal]
+user: .+
+collection: {user}
+permissions: RW
+
+[own-collections]
+user: .+
+collection: {user}/[^/]+
+permissions: rw
+EOF
+  # A default calendar and address book per account, made on disk once.
+  for line in "${ACCOUNTS[@]}"; do
+    IFS='|' read -r id pass name addr quota state <<<"$line"
+    [ "$state" = active ] || continue
+    local root=$d/collections/collection-root/$id
+    if [ ! -d "$root/agenda" ]; then
+      mkdir -p "$root/agenda" "$root/contacts"
+      printf '{"C:supported-calendar-component-set": "VEVENT,VTODO", "D:displayname": "Agenda", "ICAL:calendar-color": "#2a6fdb", "tag": "VCALENDAR"}' >"$root/agenda/.Radicale.props"
+      printf '{"D:displayname": "Contacts", "tag": "VADDRESSBOOK"}' >"$root/contacts/.Radicale.props"
+    fi
+  done
+  if getent passwd radicale >/dev/null; then
+    chown -R radicale: "$d/collections"
+    chgrp radicale "$d/users" "$d/aliases" "$d/rights" "$d/config" "$d/facteur_radicale_auth.py"
+    chmod 640 "$d/users" "$d/aliases" "$d/rights" "$d/config" "$d/facteur_radicale_auth.py"
+  fi
+}
+
+radicale_pid() {
+  local pid
+  pid=$(pid_from "$RUN/radicale/radicale.pid")
+  pid_alive "$pid" && echo "$pid"
+  return 0
+}
+
+start_radicale() {
+  if [ -n "$(radicale_pid)" ]; then
+    log "radicale already running"
+    return 0
+  fi
+  write_radicale_conf
+  local as_user=()
+  if getent passwd radicale >/dev/null; then
+    as_user=(setpriv --reuid=radicale --regid=radicale --init-groups)
+  fi
+  # setsid: not a child of the caller's terminal; the pid stays Radicale's
+  # own (setsid does not fork when it is not a group leader).
+  PYTHONPATH="$RUN/radicale" setsid "${as_user[@]}" "$PY" -m radicale \
+    --config "$RUN/radicale/config" </dev/null >>"$LOGS/radicale.log" 2>&1 &
+  echo $! >"$RUN/radicale/radicale.pid"
+}
+
+stop_radicale() {
+  local pid
+  pid=$(radicale_pid)
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_gone "$pid"
+  rm -f "$RUN/radicale/radicale.pid"
+  log "radicale stopped"
+}
+
+# --------------------------------------------------------- subcommands -----
+
+write_env() {
+  write_if_changed "$RUN/env" <<EOF
+# Generated by tests/servers.sh start: source it to reach the test servers.
+export FACTEUR_RUN_DIR=$RUN
+export FACTEUR_IMAP_URL=imap://$HOST:$IMAP_PORT
+export FACTEUR_IMAPS_URL=imaps://$HOST:$IMAPS_PORT
+export FACTEUR_SMTP_URL=smtp://$HOST:$SUBMISSION_PORT
+export FACTEUR_MX_URL=smtp://$HOST:$MX_PORT
+export FACTEUR_CALDAV_URL=http://$HOST:$DAV_PORT
+export FACTEUR_SIEVE_URL=sieve://$HOST:$SIEVE_PORT
+export FACTEUR_CA_FILE=$RUN/ca.pem
+export FACTEUR_LMTP_SOCKET=$LMTP_SOCKET
+export FACTEUR_DOVECOT_CONF=$DOVECOT_CONF
+export FACTEUR_TEST_DOMAIN=$DOMAIN
+EOF
+}
+
+check_ports_free() {
+  local port
+  for port in "$@"; do
+    if port_open "$port"; then
+      die "port $port is taken by another program: stop it, or stop an older run dir's servers"
+    fi
+  done
+}
+
+cmd_start() {
+  need_root
+  local t0=$EPOCHREALTIME
+  mkdir -p "$RUN" "$LOGS" "$RUN/dovecot"
+  chmod a+rx "$RUN"
+  ensure_vmail
+  # Mail processes run as vmail, Postfix's as postfix: both must reach the
+  # run dir (not the case under /root, for instance).
+  setpriv --reuid=vmail --regid=vmail --clear-groups test -x "$RUN" ||
+    die "user vmail cannot enter $RUN: choose a run dir under /tmp or another world-searchable place"
+  make_tls
+  [ -n "$(dovecot_pid)" ] || check_ports_free $IMAP_PORT $IMAPS_PORT $SIEVE_PORT
+  [ -n "$(postfix_pid)" ] || check_ports_free $SUBMISSION_PORT $MX_PORT
+  [ -n "$(radicale_pid)" ] || check_ports_free $DAV_PORT
+  start_dovecot
+  start_postfix
+  start_radicale
+  wait_port $IMAP_PORT dovecot
+  wait_port $IMAPS_PORT dovecot
+  wait_port $SIEVE_PORT dovecot
+  for _ in $(seq 1 50); do [ -S "$LMTP_SOCKET" ] && break; sleep 0.1; done
+  wait_port $SUBMISSION_PORT postfix
+  wait_port $MX_PORT postfix
+  wait_port $DAV_PORT radicale
+  write_env
+  log "running (run dir $RUN, ready in $(elapsed "$t0") s)"
+  cat <<EOF
+  IMAP        imap://$HOST:$IMAP_PORT (STARTTLS), imaps://$HOST:$IMAPS_PORT
+  submission  smtp://$HOST:$SUBMISSION_PORT (STARTTLS required, SASL PLAIN/LOGIN)
+  MX (no auth, local domain only)  smtp://$HOST:$MX_PORT
+  ManageSieve sieve://$HOST:$SIEVE_PORT (STARTTLS)
+  CalDAV/CardDAV  http://$HOST:$DAV_PORT
+  LMTP        $LMTP_SOCKET
+  CA          $RUN/ca.pem
+  logs        $LOGS/
+  accounts    sdupont, mmartin (demo); alice, bob, bench, full (secret);
+              disabled, expired (secret, refused) — @$DOMAIN addresses work too
+  env         source $RUN/env
+EOF
+}
+
+cmd_stop() {
+  need_root
+  # Side by side: each takes 1 to 3 s to wind down.
+  stop_radicale &
+  stop_postfix &
+  stop_dovecot &
+  wait
+}
+
+cmd_status() {
+  local pid rc=0
+  pid=$(dovecot_pid)
+  if [ -n "$pid" ]; then echo "dovecot   running (pid $pid) imap $IMAP_PORT, imaps $IMAPS_PORT, sieve $SIEVE_PORT"; else echo "dovecot   stopped"; rc=3; fi
+  pid=$(postfix_pid)
+  if [ -n "$pid" ]; then echo "postfix   running (pid $pid) submission $SUBMISSION_PORT, mx $MX_PORT"; else echo "postfix   stopped"; rc=3; fi
+  pid=$(radicale_pid)
+  if [ -n "$pid" ]; then echo "radicale  running (pid $pid) http $DAV_PORT"; else echo "radicale  stopped"; rc=3; fi
+  echo "run dir   $RUN"
+  return $rc
+}
+
+need_dovecot() {
+  [ -n "$(dovecot_pid)" ] || die "dovecot is not running: tests/servers.sh start"
+}
+
+password_of() {
+  local want=$1 line id pass rest
+  for line in "${ACCOUNTS[@]}"; do
+    IFS='|' read -r id pass rest <<<"$line"
+    [ "$id" = "$want" ] && { echo "$pass"; return 0; }
+  done
+  die "no such account: $want"
+}
+
+# Empties every folder of $1 and deletes the folders that are not the
+# special-use set, through doveadm (safe while Dovecot serves the user).
+reset_user() {
+  local user=$1 box
+  password_of "$user" >/dev/null
+  doveadm_ expunge -u "$user" mailbox '*' all
+  # Deepest first, so that children go before their parents.
+  doveadm_ mailbox list -u "$user" |
+    awk -F/ '{ print NF "\t" $0 }' | sort -rn | cut -f2- |
+    while IFS= read -r box; do
+      case "$box" in INBOX | Drafts | Sent | Trash | Junk | Archive) continue ;; esac
+      doveadm_ mailbox delete -u "$user" -s "$box" 2>/dev/null ||
+        doveadm_ mailbox delete -u "$user" "$box" 2>/dev/null || true
+    done
+  # Subscriptions left for folders that no longer exist.
+  doveadm_ mailbox list -u "$user" -s 2>/dev/null | while IFS= read -r box; do
+    case "$box" in INBOX | Drafts | Sent | Trash | Junk | Archive) continue ;; esac
+    doveadm_ mailbox unsubscribe -u "$user" "$box" 2>/dev/null || true
+  done
+}
+
+gen() {
+  "$PY" "$here/mail/gen.py" --host "$HOST" --port "$IMAP_PORT" --ca "$RUN/ca.pem" "$@"
+}
+
+cmd_reset() {
+  need_root
+  [ $# -eq 1 ] || die "usage: servers.sh reset USER"
+  need_dovecot
+  reset_user "$1"
+  log "$1: folders emptied, user folders deleted"
+}
+
+cmd_fill() {
+  need_root
+  [ $# -eq 2 ] || die "usage: servers.sh fill USER N"
+  need_dovecot
+  local user=$1 n=$2 pass t0
+  [[ "$n" =~ ^[0-9]+$ ]] || die "N must be a number"
+  pass=$(password_of "$user")
+  t0=$EPOCHREALTIME
+  doveadm_ expunge -u "$user" mailbox INBOX all
+  gen fill --user "$user" --password "$pass" --count "$n"
+  log "$user: $n messages in INBOX in $(elapsed "$t0") s"
+}
+
+cmd_demo_mail() {
+  need_root
+  need_dovecot
+  local user
+  for user in sdupont mmartin; do
+    reset_user "$user"
+    gen demo --user "$user" --password "$(password_of "$user")"
+  done
+}
+
+cmd_check() {
+  need_dovecot
+  FACTEUR_RUN_DIR=$RUN "$PY" "$here/mail/check.py"
+}
+
+case "${1:-}" in
+  check) shift; cmd_check "$@" ;;
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  restart) shift; cmd_stop && cmd_start "$@" ;;
+  status) shift; cmd_status "$@" ;;
+  demo-mail) shift; cmd_demo_mail "$@" ;;
+  fill) shift; cmd_fill "$@" ;;
+  reset) shift; cmd_reset "$@" ;;
+  *)
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+    [ -n "${1:-}" ] && exit 2
+    exit 0
+    ;;
+esac
