@@ -275,6 +275,14 @@ pub fn sanitize_html(
         .add_tag_attributes("a", ["href", "name"])
         .url_schemes(["http", "https", "mailto", "tel", "cid", "data"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
+        // Dropped with their content, not just unwrapped.
+        .clean_content_tags(
+            [
+                "script", "style", "title", "noscript", "template", "textarea", "select", "option",
+                "object", "applet", "iframe", "frameset", "noframes", "svg", "math",
+            ]
+            .into(),
+        )
         .attribute_filter(move |element, attribute, value| {
             match (element, attribute) {
                 (_, "style") => {
