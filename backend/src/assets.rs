@@ -49,12 +49,12 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Trunk names built files `name-<16 hex>.ext`: those never change.
+/// Trunk names built files `name-<hash in hex>.ext` (up to 16 digits): those never change.
 fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.trim_end_matches("_bg");
     stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() >= 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .is_some_and(|(_, h)| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn compressible(ct: &str) -> bool {
@@ -258,6 +258,7 @@ mod tests {
         assert!(is_hashed("frontend-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed("frontend-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed("style-0123456789abcdef.css"));
+        assert!(is_hashed("frontend-c257f2af272503b_bg.wasm"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("sw.js"));
         assert!(!is_hashed("pre-fetch.js"));
