@@ -182,9 +182,30 @@ pub async fn serve(
     let (key, asset) = match assets.files.get_key_value(path) {
         Some((k, a)) if path != "/" => (k.as_str(), a),
         _ => {
-            // A missing file with an extension is a 404, not the app.
-            let last = path.rsplit('/').next().unwrap_or("");
-            if last.contains('.') && path != "/" {
+            // A missing asset is a 404, not the app (folder names in deep
+            // links may contain dots: only asset extensions count).
+            let ext = path
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .rsplit_once('.')
+                .map(|(_, e)| e);
+            if matches!(
+                ext,
+                Some(
+                    "js" | "mjs"
+                        | "wasm"
+                        | "css"
+                        | "png"
+                        | "ico"
+                        | "svg"
+                        | "woff2"
+                        | "json"
+                        | "webmanifest"
+                        | "txt"
+                        | "map"
+                )
+            ) {
                 return StatusCode::NOT_FOUND.into_response();
             }
             match assets.files.get_key_value("/index.html") {
@@ -200,39 +221,46 @@ pub async fn serve(
             }
         }
     };
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == asset.etag))
-    {
-        return StatusCode::NOT_MODIFIED.into_response();
-    }
     let accept = headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let (body, encoding) = match (&asset.brotli, &asset.gzip) {
-        (Some(br), _) if accept.contains("br") => (br.clone(), Some("br")),
-        (_, Some(gz)) if accept.contains("gzip") => (gz.clone(), Some("gzip")),
-        _ => (asset.raw.clone(), None),
+        (Some(br), _) if accept.contains("br") => (br, Some("br")),
+        (_, Some(gz)) if accept.contains("gzip") => (gz, Some("gzip")),
+        _ => (&asset.raw, None),
     };
-    let mut resp = Response::new(if method == Method::HEAD {
+    // One ETag per representation (RFC 9110 §8.8.3).
+    let etag = match encoding {
+        Some(enc) => format!("{}-{enc}\"", asset.etag.trim_end_matches('"')),
+        None => asset.etag.clone(),
+    };
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut resp = Response::new(if method == Method::HEAD || not_modified {
         Body::empty()
     } else {
-        Body::from(body)
+        Body::from(body.clone())
     });
+    if not_modified {
+        *resp.status_mut() = StatusCode::NOT_MODIFIED;
+    }
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
-    );
-    if let Ok(v) = HeaderValue::from_str(&asset.etag) {
+    if !not_modified {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(asset.content_type),
+        );
+        if let Some(enc) = encoding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Some(enc) = encoding {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
-    }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if asset.immutable {

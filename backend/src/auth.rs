@@ -21,15 +21,21 @@ use crate::{
     session::{SessionData, now},
 };
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP (local use only).
 pub const COOKIE: &str = "facteur_session";
+/// Name of the session cookie over HTTPS: the `__Host-` prefix forbids a
+/// `Domain` attribute, so a sibling subdomain cannot plant one.
+pub const SECURE_COOKIE: &str = "__Host-facteur_session";
 
 /// The `Set-Cookie` value for a new session.
 pub fn session_cookie(id: &str, secure: bool, max_age_secs: u64) -> String {
-    format!(
-        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    if secure {
+        format!(
+            "{SECURE_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}; Secure"
+        )
+    } else {
+        format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}")
+    }
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
@@ -37,22 +43,24 @@ pub fn clear_cookie(secure: bool) -> String {
     session_cookie("", secure, 0)
 }
 
-/// The session id from the request's cookies.
-pub fn session_id(headers: &HeaderMap) -> Option<String> {
+/// Every session id the request's cookies carry (a planted cookie of the
+/// same name may come first: the caller keeps the one its store knows).
+pub fn session_ids(headers: &HeaderMap) -> Vec<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .filter(|(k, v)| (*k == COOKIE || *k == SECURE_COOKIE) && !v.is_empty())
         .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// A request from a logged-in user.
 pub struct Authed {
     pub id: String,
+    pub sessions: std::sync::Arc<crate::session::Sessions>,
     pub data: SessionData,
     pub creds: Credentials,
     pub imap: ImapHandle,
@@ -65,18 +73,27 @@ impl Authed {
         &self,
         op: impl for<'c> FnMut(&'c mut ImapConn) -> ImapFuture<'c, T> + Send,
     ) -> Result<T, AppError> {
-        self.imap.run(&self.creds, op).await.map_err(|e| {
-            // A password refused now means it changed elsewhere: the
-            // session is no longer good.
-            if matches!(e, ImapError::AuthenticationFailed) {
-                AppError {
+        match self.imap.run(&self.creds, op).await {
+            Ok(v) => Ok(v),
+            // A password refused now means it changed elsewhere: end the
+            // session, or every request would try the old one again (and
+            // may get the account locked).
+            Err(
+                e @ (ImapError::AuthenticationFailed
+                | ImapError::AccountDisabled
+                | ImapError::PasswordExpired),
+            ) => {
+                self.sessions.store.remove(&self.id);
+                if let Some(h) = self.sessions.take_handle(&self.id) {
+                    tokio::spawn(async move { h.close().await });
+                }
+                Err(AppError {
                     api: ApiError::NotAuthenticated,
                     cause: Some(e.to_string()),
-                }
-            } else {
-                e.into()
+                })
             }
-        })
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -84,9 +101,11 @@ impl FromRequestParts<AppState> for Authed {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let id = session_id(&parts.headers).ok_or(ApiError::NotAuthenticated)?;
         let sessions = &state.sessions;
-        let mut data = sessions.store.get(&id).ok_or(ApiError::NotAuthenticated)?;
+        let (id, mut data) = session_ids(&parts.headers)
+            .into_iter()
+            .find_map(|id| sessions.store.get(&id).map(|d| (id, d)))
+            .ok_or(ApiError::NotAuthenticated)?;
         let t = now();
         let idle = state.config.session_idle.as_secs();
         let max = state.config.session_max.as_secs();
@@ -130,6 +149,7 @@ impl FromRequestParts<AppState> for Authed {
         let imap = sessions.handle(&id);
         Ok(Authed {
             id,
+            sessions: sessions.clone(),
             data,
             creds,
             imap,
@@ -196,16 +216,20 @@ mod tests {
     #[test]
     fn cookie_is_httponly_strict_and_found_again() {
         let c = session_cookie("abc", true, 60);
+        assert!(c.starts_with("__Host-facteur_session=abc; Path=/;"));
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.ends_with("Secure"));
+        assert!(!c.contains("Domain"));
         assert!(!session_cookie("abc", false, 60).contains("Secure"));
         let mut h = HeaderMap::new();
         h.insert(
             header::COOKIE,
-            "a=1; facteur_session=xyz; b=2".parse().unwrap(),
+            "a=1; facteur_session=planted; __Host-facteur_session=xyz; b=2"
+                .parse()
+                .unwrap(),
         );
-        assert_eq!(session_id(&h).as_deref(), Some("xyz"));
+        assert_eq!(session_ids(&h), ["planted", "xyz"]);
         h.insert(header::COOKIE, "facteur_session=".parse().unwrap());
-        assert_eq!(session_id(&h), None);
+        assert!(session_ids(&h).is_empty());
     }
 
     #[test]

@@ -117,13 +117,31 @@ pub struct Cli {
     /// Base64 of a 32-byte key that encrypts the passwords kept in sessions;
     /// all instances sharing sessions need the same [default: random at start].
     #[arg(long, env = "FACTEUR_SESSION_KEY", hide_env_values = true)]
-    pub session_key: Option<String>,
+    pub session_key: Option<Secret>,
     /// Mark cookies Secure: "auto" (unless listening on loopback), "always" or "never" [default: auto].
     #[arg(long, env = "FACTEUR_SECURE_COOKIES")]
     pub secure_cookies: Option<String>,
     /// Seconds to wait for a mail server to answer before giving up [default: 20].
     #[arg(long, env = "FACTEUR_SERVER_TIMEOUT_SECS")]
     pub server_timeout_secs: Option<u64>,
+}
+
+/// A secret from the command line or the environment: `Debug` hides it.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 /// The same keys, from the TOML file.
@@ -143,7 +161,7 @@ struct FileConfig {
     support_url: Option<String>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
-    session_key: Option<String>,
+    session_key: Option<Secret>,
     secure_cookies: Option<String>,
     server_timeout_secs: Option<u64>,
 }
@@ -229,7 +247,7 @@ impl Config {
             other => bail!("secure_cookies : « {other} » (attendu auto, always ou never)"),
         };
         let session_key = match cli.session_key.or(file.session_key) {
-            Some(k) => Some(crate::session::SessionKey::from_base64(&k)?),
+            Some(k) => Some(crate::session::SessionKey::from_base64(&k.0)?),
             None => None,
         };
         Ok(Config {

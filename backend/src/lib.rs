@@ -92,11 +92,12 @@ pub async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         let now = session::now();
+        state.sessions.throttle.prune(now);
         let idle_before = now.saturating_sub(state.config.session_idle.as_secs());
         let created_before = now.saturating_sub(state.config.session_max.as_secs());
         for id in state.sessions.store.expire(idle_before, created_before) {
             if let Some(h) = state.sessions.take_handle(&id) {
-                h.close().await;
+                tokio::spawn(async move { h.close().await });
             }
         }
         // Close the IMAP connection of sessions quiet for 5 minutes; it
@@ -109,7 +110,7 @@ pub async fn housekeeping(state: AppState) {
             match state.sessions.store.get(&id) {
                 None => {
                     if let Some(h) = state.sessions.take_handle(&id) {
-                        h.close().await;
+                        tokio::spawn(async move { h.close().await });
                     }
                 }
                 Some(s) if now.saturating_sub(s.last_seen) > 300 => {

@@ -232,6 +232,12 @@ fn filter_style(style: &str, allow_remote: bool, blocked: &AtomicBool) -> String
         {
             continue;
         }
+        if compact.contains("image-set(") || compact.contains("image(") || compact.contains("src(")
+        {
+            // Other ways to load a picture: never needed in mail.
+            blocked.store(true, Ordering::Relaxed);
+            continue;
+        }
         if compact.contains("url(") {
             let remote_only = compact.split("url(").skip(1).all(|u| {
                 let u = u.trim_start_matches(['\'', '"']);
@@ -350,7 +356,7 @@ pub fn sanitize_html(
     let doc = format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'\">\
-<meta name=\"referrer\" content=\"no-referrer\"><base target=\"_blank\">\
+<meta name=\"referrer\" content=\"no-referrer\"><meta http-equiv=\"x-dns-prefetch-control\" content=\"off\"><base target=\"_blank\">\
 <style>html{{color-scheme:light}}body{{margin:0;padding:12px;font:15px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;overflow-wrap:anywhere}}img{{max-width:100%;height:auto}}table{{max-width:100%}}pre{{white-space:pre-wrap}}</style>\
 </head><body>{body}</body></html>"
     );

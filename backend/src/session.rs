@@ -222,28 +222,63 @@ impl LoginThrottle {
     pub fn wait(&self, key: &str, now: u64) -> Option<u64> {
         let map = self.failures.lock().ok()?;
         let (count, last) = *map.get(key)?;
+        self.wait_for(count, last, now)
+    }
+
+    fn wait_for(&self, count: u32, last: u64, now: u64) -> Option<u64> {
         if count < self.free_attempts {
             return None;
         }
-        let delay = self.delay_for(count);
-        let until = last + delay;
+        let until = last + self.delay_for(count);
         (until > now).then(|| until - now)
     }
 
     fn delay_for(&self, count: u32) -> u64 {
-        let over = count.saturating_sub(self.free_attempts).min(16);
+        let over = (count + 1).saturating_sub(self.free_attempts).min(16);
         (1u64 << over).min(self.max_delay.as_secs())
     }
 
-    /// Records a failure.
+    /// Counts an attempt before it is made (so that parallel attempts are
+    /// counted too), or says how long to wait.
+    pub fn attempt(&self, key: &str, now: u64) -> Result<(), u64> {
+        let Ok(mut map) = self.failures.lock() else {
+            return Ok(());
+        };
+        let entry = map.entry(key.to_string()).or_insert((0, now));
+        if let Some(wait) = self.wait_for(entry.0, entry.1, now) {
+            return Err(wait);
+        }
+        entry.0 += 1;
+        entry.1 = now;
+        Ok(())
+    }
+
+    /// Records a failure (an attempt that was not counted beforehand).
     pub fn failed(&self, key: &str, now: u64) {
         if let Ok(mut map) = self.failures.lock() {
             let e = map.entry(key.to_string()).or_insert((0, now));
             e.0 += 1;
             e.1 = now;
-            // Keep the table small: forget names quiet for an hour.
-            if map.len() > 10_000 {
-                map.retain(|_, (_, last)| now.saturating_sub(*last) < 3600);
+        }
+    }
+
+    /// Restarts the wait from now, when a counted attempt has failed.
+    pub fn touch(&self, key: &str, now: u64) {
+        if let Ok(mut map) = self.failures.lock()
+            && let Some(e) = map.get_mut(key)
+        {
+            e.1 = now;
+        }
+    }
+
+    /// Takes back an attempt that failed for reasons not the user's.
+    pub fn refund(&self, key: &str) {
+        if let Ok(mut map) = self.failures.lock()
+            && let Some(e) = map.get_mut(key)
+        {
+            e.0 = e.0.saturating_sub(1);
+            if e.0 == 0 {
+                map.remove(key);
             }
         }
     }
@@ -252,6 +287,13 @@ impl LoginThrottle {
     pub fn succeeded(&self, key: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.remove(key);
+        }
+    }
+
+    /// Forgets names quiet for an hour (called by the housekeeping task).
+    pub fn prune(&self, now: u64) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.retain(|_, (_, last)| now.saturating_sub(*last) < 3600);
         }
     }
 }
@@ -363,15 +405,26 @@ mod tests {
             assert_eq!(t.wait("k", 1000), None);
             t.failed("k", 1000);
         }
-        assert_eq!(t.wait("k", 1000), Some(1));
-        t.failed("k", 1000);
         assert_eq!(t.wait("k", 1000), Some(2));
-        assert_eq!(t.wait("k", 1002), None);
+        t.failed("k", 1000);
+        assert_eq!(t.wait("k", 1000), Some(4));
+        assert_eq!(t.wait("k", 1004), None);
         for _ in 0..30 {
             t.failed("k", 1000);
         }
         assert_eq!(t.wait("k", 1000), Some(300));
         t.succeeded("k");
         assert_eq!(t.wait("k", 1000), None);
+        // Attempts count before they are made; refunds take them back.
+        for _ in 0..3 {
+            assert_eq!(t.attempt("p", 50), Ok(()));
+        }
+        assert_eq!(t.attempt("p", 50), Err(2));
+        t.touch("p", 51);
+        assert_eq!(t.attempt("p", 51), Err(2));
+        t.refund("p");
+        assert_eq!(t.attempt("p", 50), Ok(()));
+        t.prune(50 + 3600);
+        assert_eq!(t.wait("p", 50 + 3600), None);
     }
 }

@@ -357,10 +357,10 @@ async fn folders_tree_roles_counts_and_quota() {
     let app = app();
     let mut conn = imap_conn("alice", "secret").await;
     let path = fresh_folder(&mut conn, "Pédagogie/Sorties").await;
-    conn.append(&path, "(\\Seen)", Some(&date(1)), &simple_mail(1, "lu"))
+    conn.append(&path, &["\\Seen"], Some(&date(1)), &simple_mail(1, "lu"))
         .await
         .unwrap();
-    conn.append(&path, "()", Some(&date(2)), &simple_mail(2, "nonlu"))
+    conn.append(&path, &[], Some(&date(2)), &simple_mail(2, "nonlu"))
         .await
         .unwrap();
     let user = login_ok(&app, "alice", "secret").await;
@@ -403,7 +403,7 @@ async fn message_list_pages_newest_first() {
     for i in 0..120 {
         conn.append(
             &path,
-            "(\\Seen)",
+            &["\\Seen"],
             Some(&date(i)),
             &simple_mail(i, &format!("Sujet {i}")),
         )
@@ -445,7 +445,7 @@ async fn message_list_pages_newest_first() {
     assert_eq!(page.messages[19].subject, "Sujet 0");
 
     // A message arriving meanwhile shows up on top of the next request.
-    conn.append(&path, "()", None, &simple_mail(500, "Nouveau"))
+    conn.append(&path, &[], None, &simple_mail(500, "Nouveau"))
         .await
         .unwrap();
     let r = get(
@@ -477,7 +477,7 @@ async fn reading_a_multipart_message_with_attachments() {
     let app = app();
     let mut conn = imap_conn("alice", "secret").await;
     let path = fresh_folder(&mut conn, "Lecture").await;
-    conn.append(&path, "()", None, MULTIPART).await.unwrap();
+    conn.append(&path, &[], None, MULTIPART).await.unwrap();
     let user = login_ok(&app, "alice", "secret").await;
     let page: MessagePage = serde_json::from_slice(
         &get(
@@ -574,10 +574,10 @@ async fn hostile_html_is_defused_and_remote_content_waits_for_consent() {
     let app = app();
     let mut conn = imap_conn("alice", "secret").await;
     let path = fresh_folder(&mut conn, "Hostile").await;
-    conn.append(&path, "()", Some(&date(1)), HOSTILE)
+    conn.append(&path, &[], Some(&date(1)), HOSTILE)
         .await
         .unwrap();
-    conn.append(&path, "()", Some(&date(2)), b"Subject: cass\xc3\xa9\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain; charset=x-inconnu\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!pas du base64\r\n").await.unwrap();
+    conn.append(&path, &[], Some(&date(2)), b"Subject: cass\xc3\xa9\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain; charset=x-inconnu\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!pas du base64\r\n").await.unwrap();
     let user = login_ok(&app, "alice", "secret").await;
     let page: MessagePage = serde_json::from_slice(
         &get(
@@ -633,7 +633,7 @@ async fn flags_move_and_delete_by_uid() {
     for i in 0..4 {
         conn.append(
             &path,
-            "()",
+            &[],
             Some(&date(i)),
             &simple_mail(i, &format!("Action {i}")),
         )
@@ -812,4 +812,45 @@ async fn public_config_and_openapi_document() {
     assert!(doc["components"]["schemas"].get("MessagePage").is_some());
     let r = send(&app, Method::GET, "/api/nothing-here", None, None).await;
     assert_eq!(r.code(), "invalid_request");
+}
+
+#[tokio::test]
+async fn new_mail_after_a_delete_still_shows_up() {
+    let app = app();
+    let mut conn = imap_conn("alice", "secret").await;
+    let path = fresh_folder(&mut conn, "Suivi").await;
+    for i in 0..3 {
+        conn.append(
+            &path,
+            &[],
+            Some(&date(i)),
+            &simple_mail(i, &format!("Suivi {i}")),
+        )
+        .await
+        .unwrap();
+    }
+    let user = login_ok(&app, "alice", "secret").await;
+    let list = |app: Router, user: User, p: String| async move {
+        let r = get(&app, &format!("/api/folders/{}/messages", enc(&p)), &user).await;
+        serde_json::from_slice::<MessagePage>(&r.body).unwrap()
+    };
+    let page = list(app.clone(), user.clone(), path.clone()).await;
+    assert_eq!(page.total, 3);
+    // Delete one (an EXPUNGE on this connection), then mail arrives
+    // through another connection, bringing the count back to 3.
+    let r = post(
+        &app,
+        &format!("/api/folders/{}/messages/delete", enc(&path)),
+        &user,
+        json!({"uids": [page.messages[0].uid]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    conn.append(&path, &[], None, &simple_mail(9, "Arrivé après"))
+        .await
+        .unwrap();
+    let page = list(app.clone(), user.clone(), path.clone()).await;
+    assert_eq!(page.total, 3);
+    assert_eq!(page.messages[0].subject, "Arrivé après");
+    assert_eq!(page.unread, 3);
 }

@@ -217,6 +217,9 @@ pub fn decode_segment(s: &str) -> Option<String> {
     while i < bytes.len() {
         if bytes[i] == b'%' {
             let hex = s.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -239,6 +242,7 @@ mod tests {
             assert_eq!(decode_segment(&e).as_deref(), Some(s));
         }
         assert_eq!(decode_segment("%zz"), None);
+        assert_eq!(decode_segment("%+A"), None);
         assert_eq!(decode_segment("%C3"), None);
     }
 

@@ -78,34 +78,48 @@ impl ImapError {
             ImapError::PasswordExpired
         } else if upper.contains("[AUTHORIZATIONFAILED]") || upper.contains("[CONTACTADMIN]") {
             ImapError::AccountDisabled
-        } else if upper.contains("[OVERQUOTA]") || upper.contains("[LIMIT]") {
+        } else if upper.contains("[OVERQUOTA]") {
             ImapError::OverQuota
         } else if upper.contains("[NONEXISTENT]") || upper.contains("[TRYCREATE]") {
             ImapError::NoSuchFolder(String::new())
         } else if matches!(status, Status::Bye) {
-            ImapError::ConnectionLost(text.to_string())
+            ImapError::ConnectionLost(short(text))
         } else {
-            ImapError::Refused(text.to_string())
+            ImapError::Refused(short(text))
         }
     }
+}
+
+/// Error texts may quote whole server responses (a parse error carries the
+/// buffer it choked on, mail included): keep only their start.
+fn short(text: &str) -> String {
+    const MAX: usize = 200;
+    if text.len() <= MAX {
+        return text.to_string();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 impl From<async_imap::error::Error> for ImapError {
     fn from(e: async_imap::error::Error) -> Self {
         use async_imap::error::Error as E;
         match e {
-            E::Io(io) => ImapError::ConnectionLost(io.to_string()),
+            E::Io(io) => ImapError::ConnectionLost(short(&io.to_string())),
             E::ConnectionLost => ImapError::ConnectionLost("fermée par le serveur".into()),
             E::No(text) => ImapError::from_refusal(&Status::No, &text),
             E::Bad(text) => ImapError::from_refusal(&Status::Bad, &text),
-            other => ImapError::Protocol(other.to_string()),
+            other => ImapError::Protocol(short(&other.to_string())),
         }
     }
 }
 
 impl From<std::io::Error> for ImapError {
     fn from(e: std::io::Error) -> Self {
-        ImapError::ConnectionLost(e.to_string())
+        ImapError::ConnectionLost(short(&e.to_string()))
     }
 }
 
@@ -261,24 +275,48 @@ async fn starttls(tcp: &mut TcpStream) -> Result<(), ImapError> {
     }
 }
 
+/// A logged-in session and the capabilities the server sent with its OK.
+pub struct LoggedIn {
+    session: Session<Stream>,
+    capabilities: Option<Vec<String>>,
+}
+
 /// Logs in; a refusal is mapped through its RFC 5530 response code.
 pub async fn login(
     client: Client<Stream>,
     username: &str,
     password: &str,
     timeout: Duration,
-) -> Result<Session<Stream>, ImapError> {
-    match tokio::time::timeout(timeout, client.login(username, password)).await {
+) -> Result<LoggedIn, ImapError> {
+    if username.chars().any(char::is_control) || password.chars().any(char::is_control) {
+        // Cannot be sent in a quoted string; no account has such a name or password.
+        return Err(ImapError::AuthenticationFailed);
+    }
+    match tokio::time::timeout(timeout, client.login_with_capabilities(username, password)).await {
         Err(_) => Err(ImapError::Timeout),
-        Ok(Ok(session)) => Ok(session),
+        Ok(Ok((session, caps))) => Ok(LoggedIn {
+            session,
+            capabilities: caps.map(|c| {
+                c.iter()
+                    .map(|c| match c {
+                        async_imap::types::Capability::Imap4rev1 => "IMAP4rev1".to_string(),
+                        async_imap::types::Capability::Auth(a) => format!("AUTH={a}"),
+                        async_imap::types::Capability::Atom(a) => a.clone(),
+                    })
+                    .collect()
+            }),
+        }),
         Ok(Err((e, _))) => Err(e.into()),
     }
 }
 
-/// The sorted UIDs of a folder, valid while its membership is unchanged.
+/// The sorted UIDs of a folder, valid while its membership is unchanged:
+/// same UIDVALIDITY, same UIDNEXT (nothing arrived), same count (nothing
+/// left).
 #[derive(Debug, Clone)]
 struct SortedUids {
     uid_validity: u32,
+    uid_next: u32,
     uids: Arc<Vec<u32>>,
 }
 
@@ -288,6 +326,7 @@ struct Selected {
     path: String,
     exists: u32,
     uid_validity: u32,
+    uid_next: u32,
 }
 
 /// One logged-in IMAP connection and what we know about it.
@@ -300,12 +339,21 @@ pub struct ImapConn {
     delimiter: Option<String>,
     /// Special-use folders, from the last listing.
     roles: HashMap<FolderRole, String>,
+    /// True from the moment a command is sent until its tagged answer is
+    /// read: a connection left so (its caller dropped mid-command) holds
+    /// unread responses and must not be reused.
+    in_flight: bool,
+    /// Commands completed, so that a retry happens only when nothing did.
+    completed: u64,
+    /// Bumped whenever the selected folder's membership changes.
+    generation: u64,
 }
 
 /// A page of a folder: the UIDs on the page and what the list needs around them.
 #[derive(Debug, Clone)]
 pub struct PageInfo {
     pub total: u32,
+    pub unread: u32,
     pub uid_validity: u32,
 }
 
@@ -331,26 +379,42 @@ pub struct FullMessage {
 }
 
 impl ImapConn {
-    /// Wraps a logged-in session and learns the server's capabilities.
-    pub async fn new(session: Session<Stream>, timeout: Duration) -> Result<Self, ImapError> {
+    /// Wraps a logged-in session; asks for the capabilities only when
+    /// the server did not send them with its LOGIN answer.
+    pub async fn new(logged_in: LoggedIn, timeout: Duration) -> Result<Self, ImapError> {
         let mut conn = ImapConn {
-            session,
+            session: logged_in.session,
             timeout,
-            capabilities: Vec::new(),
+            capabilities: logged_in.capabilities.clone().unwrap_or_default(),
             selected: None,
             sorted: HashMap::new(),
             delimiter: None,
             roles: HashMap::new(),
+            in_flight: false,
+            completed: 0,
+            generation: 0,
         };
-        let mut caps = Vec::new();
-        conn.each("CAPABILITY", |r| {
-            if let Response::Capabilities(c) = r {
-                caps = c.iter().map(capability_name).collect();
-            }
-        })
-        .await?;
-        conn.capabilities = caps;
+        if logged_in.capabilities.is_none() {
+            let mut caps = Vec::new();
+            conn.each("CAPABILITY", |r| {
+                if let Response::Capabilities(c) = r {
+                    caps = c.iter().map(capability_name).collect();
+                }
+            })
+            .await?;
+            conn.capabilities = caps;
+        }
         Ok(conn)
+    }
+
+    /// Whether a command was cut off before its answer was read.
+    pub fn is_in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    /// How many commands have completed on this connection.
+    pub fn completed(&self) -> u64 {
+        self.completed
     }
 
     /// Whether the server announced a capability (case-insensitive).
@@ -361,19 +425,34 @@ impl ImapConn {
     }
 
     /// Sends one command and hands every untagged response to `each`, up
-    /// to the tagged completion; a `NO` or `BAD` becomes an error. Changes
-    /// to the selected folder seen on the way (EXISTS, EXPUNGE, VANISHED)
-    /// void its cached sort order.
-    async fn each(
+    /// to the tagged completion; a `NO` or `BAD` becomes an error.
+    async fn each(&mut self, cmd: &str, each: impl FnMut(&Response<'_>)) -> Result<(), ImapError> {
+        self.each_within(cmd, None, self.timeout, each).await
+    }
+
+    /// The same with a literal sent after the command line (LITERAL+,
+    /// RFC 7888) and a timeout of its own.
+    async fn each_within(
         &mut self,
         cmd: &str,
+        literal: Option<&[u8]>,
+        timeout: Duration,
         mut each: impl FnMut(&Response<'_>),
     ) -> Result<(), ImapError> {
-        let timeout = self.timeout;
-        let mut exists = None;
-        let mut expunged = false;
+        // Membership changes of the selected folder, applied response by
+        // response (RFC 3501 §7.4.1: each EXPUNGE lowers the count).
+        let start_exists = self.selected.as_ref().map(|s| s.exists);
+        let mut exists = start_exists;
+        let mut changed = false;
+        self.in_flight = true;
         let result = tokio::time::timeout(timeout, async {
             let tag = self.session.run_command(cmd).await?;
+            if let Some(lit) = literal {
+                let stream = self.session.get_mut();
+                stream.write_all(lit).await?;
+                stream.write_all(b"\r\n").await?;
+                stream.flush().await?;
+            }
             loop {
                 let Some(resp) = self.session.read_response().await? else {
                     return Err(ImapError::ConnectionLost("fermée par le serveur".into()));
@@ -409,24 +488,51 @@ impl ImapConn {
                             outcome.information.as_deref().unwrap_or("BYE").to_string(),
                         ));
                     }
-                    Response::MailboxData(MailboxDatum::Exists(n)) => exists = Some(*n),
-                    Response::Expunge(_) | Response::Vanished { .. } => expunged = true,
+                    Response::MailboxData(MailboxDatum::Exists(n)) => {
+                        if exists != Some(*n) {
+                            changed = true;
+                        }
+                        exists = Some(*n);
+                    }
+                    Response::Expunge(_) => {
+                        changed = true;
+                        exists = exists.map(|e| e.saturating_sub(1));
+                    }
+                    Response::Vanished {
+                        earlier: false,
+                        uids,
+                    } => {
+                        changed = true;
+                        let gone: u32 = uids.iter().map(|r| r.end() - r.start() + 1).sum();
+                        exists = exists.map(|e| e.saturating_sub(gone));
+                    }
                     _ => {}
                 }
                 each(parsed);
             }
         })
         .await
-        .map_err(|_| ImapError::Timeout)?;
-        if let Some(sel) = self.selected.as_mut() {
-            let grew = exists.is_some_and(|n| n != sel.exists);
-            if let Some(n) = exists {
-                sel.exists = n;
+        .map_err(|_| ImapError::Timeout)
+        .and_then(|r| r);
+        match &result {
+            // The answer was read whole (OK, NO or BAD): the connection is in step.
+            Ok(())
+            | Err(ImapError::Refused(_))
+            | Err(ImapError::AuthenticationFailed)
+            | Err(ImapError::AccountDisabled)
+            | Err(ImapError::PasswordExpired)
+            | Err(ImapError::NoSuchFolder(_))
+            | Err(ImapError::OverQuota) => {
+                self.in_flight = false;
+                self.completed += 1;
             }
-            if grew || expunged {
-                let path = sel.path.clone();
-                self.sorted.remove(&path);
-            }
+            _ => {}
+        }
+        if changed && let Some(sel) = self.selected.as_mut() {
+            sel.exists = exists.unwrap_or(sel.exists);
+            let path = sel.path.clone();
+            self.sorted.remove(&path);
+            self.generation += 1;
         }
         result
     }
@@ -538,7 +644,12 @@ impl ImapConn {
             .filter_map(|f| f.role.map(|r| (r, f.path.clone())))
             .collect();
         let quota = if self.has("QUOTA") {
-            self.quota().await.unwrap_or(None)
+            match self.quota().await {
+                Ok(q) => q,
+                // A broken connection must surface; a refused quota need not.
+                Err(e) if e.is_connection() => return Err(e),
+                Err(_) => None,
+            }
         } else {
             None
         };
@@ -566,34 +677,38 @@ impl ImapConn {
         Ok(quota)
     }
 
-    /// Selects a folder (read-write) unless it already is; when it is, a
-    /// NOOP brings its pending changes.
+    /// Selects a folder (read-write) unless it already is. When it is, no
+    /// command is sent: the next UID command brings its pending changes
+    /// (RFC 3501 §7: EXISTS and EXPUNGE may come with any of them).
     async fn select(&mut self, path: &str) -> Result<Selected, ImapError> {
         if let Some(sel) = &self.selected
             && sel.path == path
         {
-            self.noop().await?;
-            if let Some(sel) = &self.selected {
-                return Ok(sel.clone());
-            }
+            return Ok(sel.clone());
         }
         self.selected = None;
         let cmd = format!("SELECT {}", mailbox_arg(path)?);
         let mut exists = 0;
         let mut uid_validity = 0;
+        let mut uid_next = 0;
         let result = self
             .each(&cmd, |r| match r {
                 Response::MailboxData(MailboxDatum::Exists(n)) => exists = *n,
-                Response::Data { outcome, .. } => {
-                    if let Some(ResponseCode::UidValidity(v)) = outcome.code {
-                        uid_validity = v;
-                    }
-                }
+                Response::Data { outcome, .. } => match outcome.code {
+                    Some(ResponseCode::UidValidity(v)) => uid_validity = v,
+                    Some(ResponseCode::UidNext(v)) => uid_next = v,
+                    _ => {}
+                },
                 _ => {}
             })
             .await;
         match result {
-            Err(ImapError::Refused(_)) | Err(ImapError::NoSuchFolder(_)) => {
+            Err(ImapError::Refused(text))
+                if !text.starts_with('[') || text.contains("NONEXISTENT") =>
+            {
+                return Err(ImapError::NoSuchFolder(path.to_string()));
+            }
+            Err(ImapError::NoSuchFolder(_)) => {
                 return Err(ImapError::NoSuchFolder(path.to_string()));
             }
             other => other?,
@@ -602,9 +717,12 @@ impl ImapConn {
             path: path.to_string(),
             exists,
             uid_validity,
+            uid_next,
         };
         if let Some(cached) = self.sorted.get(path)
-            && (cached.uid_validity != uid_validity || cached.uids.len() as u32 != exists)
+            && (cached.uid_validity != uid_validity
+                || cached.uid_next != uid_next
+                || cached.uids.len() as u32 != exists)
         {
             self.sorted.remove(path);
         }
@@ -612,15 +730,30 @@ impl ImapConn {
         Ok(sel)
     }
 
-    /// Every UID of the folder, newest arrival first (`UID SORT`, RFC 5256),
-    /// cached until the folder's membership changes.
-    async fn sorted_uids(&mut self, path: &str) -> Result<(Selected, Arc<Vec<u32>>), ImapError> {
-        let sel = self.select(path).await?;
-        if let Some(cached) = self.sorted.get(path)
+    /// Unread messages of the selected folder. Like any UID command, it
+    /// also brings the folder's pending changes. (ESEARCH's `RETURN (COUNT)`
+    /// would be shorter, but imap-proto cannot parse its answer.)
+    async fn unseen_count(&mut self) -> Result<u32, ImapError> {
+        let mut unseen = 0;
+        self.each("UID SEARCH UNSEEN", |r| {
+            if let Response::MailboxData(MailboxDatum::Search(ids)) = r {
+                unseen += ids.len() as u32;
+            }
+        })
+        .await?;
+        Ok(unseen)
+    }
+
+    /// Every UID of the selected folder, newest arrival first (`UID SORT`,
+    /// RFC 5256), cached until the folder's membership changes.
+    async fn sorted_uids(&mut self, sel: &Selected) -> Result<Arc<Vec<u32>>, ImapError> {
+        if let Some(cached) = self.sorted.get(&sel.path)
             && cached.uid_validity == sel.uid_validity
+            && cached.uids.len() as u32 == sel.exists
         {
-            return Ok((sel, cached.uids.clone()));
+            return Ok(cached.uids.clone());
         }
+        let generation = self.generation;
         let uids: Vec<u32> = if sel.exists == 0 {
             Vec::new()
         } else if self.has("SORT") {
@@ -645,26 +778,46 @@ impl ImapConn {
             v
         };
         let uids = Arc::new(uids);
-        self.sorted.insert(
-            path.to_string(),
-            SortedUids {
-                uid_validity: sel.uid_validity,
-                uids: uids.clone(),
-            },
-        );
-        Ok((sel, uids))
+        // Something arrived or left while sorting: use the result once, do
+        // not keep it.
+        if self.generation == generation {
+            self.sorted.insert(
+                sel.path.clone(),
+                SortedUids {
+                    uid_validity: sel.uid_validity,
+                    uid_next: sel.uid_next,
+                    uids: uids.clone(),
+                },
+            );
+        }
+        Ok(uids)
     }
 
-    /// One page of a folder's list, newest first.
+    /// One page of a folder's list, newest first: two round trips when the
+    /// folder is selected and its order known (the unread count, which
+    /// also brings changes, then the rows).
     pub async fn page(
         &mut self,
         path: &str,
         offset: u32,
         limit: u32,
     ) -> Result<(PageInfo, Vec<SummaryData>), ImapError> {
-        let (sel, uids) = self.sorted_uids(path).await?;
+        self.select(path).await?;
+        let generation = self.generation;
+        let mut unread = self.unseen_count().await?;
+        if self.generation != generation {
+            // The search brought news (mail arrived or left), which the
+            // server applies after answering: count again on the new view.
+            unread = self.unseen_count().await?;
+        }
+        let sel = self
+            .selected
+            .clone()
+            .ok_or_else(|| ImapError::Protocol("dossier désélectionné".into()))?;
+        let uids = self.sorted_uids(&sel).await?;
         let info = PageInfo {
             total: uids.len() as u32,
+            unread,
             uid_validity: sel.uid_validity,
         };
         let start = (offset as usize).min(uids.len());
@@ -688,6 +841,7 @@ impl ImapConn {
                     has_attachments: false,
                     header: Vec::new(),
                 };
+                let mut complete = false;
                 for a in attrs {
                     match a {
                         AttributeValue::Uid(u) => s.uid = *u,
@@ -697,12 +851,19 @@ impl ImapConn {
                         AttributeValue::BodyStructure(b) => s.has_attachments = has_attachments(b),
                         AttributeValue::BodySection { data: Some(d), .. } => {
                             s.header = d.to_vec();
+                            complete = true;
                         }
                         _ => {}
                     }
                 }
-                if s.uid != 0 {
+                if s.uid == 0 {
+                    return;
+                }
+                if complete {
                     by_uid.insert(s.uid, s);
+                } else if let Some(row) = by_uid.get_mut(&s.uid) {
+                    // A flags-only FETCH (another client's change) updates the row.
+                    row.flags = s.flags;
                 }
             }
         })
@@ -710,33 +871,6 @@ impl ImapConn {
         // Keep the server's order; a message expunged meanwhile is skipped.
         let rows = page.iter().filter_map(|u| by_uid.remove(u)).collect();
         Ok((info, rows))
-    }
-
-    /// Counts of one folder (`STATUS`), for the list header.
-    pub async fn counts(&mut self, path: &str) -> Result<(u32, u32), ImapError> {
-        if self.selected.as_ref().is_some_and(|s| s.path == path) {
-            // STATUS on the selected folder is discouraged (RFC 3501 §6.3.10).
-            let mut unseen = 0;
-            self.each("UID SEARCH UNSEEN", |r| {
-                if let Response::MailboxData(MailboxDatum::Search(ids)) = r {
-                    unseen += ids.len() as u32;
-                }
-            })
-            .await?;
-            let exists = self.selected.as_ref().map(|s| s.exists).unwrap_or(0);
-            return Ok((exists, unseen));
-        }
-        let mut counts = (0, 0);
-        self.each(
-            &format!("STATUS {} (MESSAGES UNSEEN)", mailbox_arg(path)?),
-            |r| {
-                if let Response::MailboxData(MailboxDatum::Status { status, .. }) = r {
-                    counts = status_counts(status);
-                }
-            },
-        )
-        .await?;
-        Ok(counts)
     }
 
     /// The whole message. With `mark_seen`, `BODY[]` sets `\Seen` in the
@@ -752,7 +886,9 @@ impl ImapConn {
         let cmd = format!("UID FETCH {uid} (UID FLAGS RFC822.SIZE INTERNALDATE {item})");
         let mut msg: Option<FullMessage> = None;
         let mut late_flags: Option<Flags> = None;
-        self.each(&cmd, |r| {
+        // A whole message may be tens of megabytes: give it time.
+        let timeout = self.timeout * 6;
+        self.each_within(&cmd, None, timeout, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut this_uid = 0;
                 let mut flags = None;
@@ -867,7 +1003,11 @@ impl ImapConn {
         if self.has("UIDPLUS") {
             self.command(&format!("UID EXPUNGE {set}")).await
         } else {
-            self.command("EXPUNGE").await
+            // A plain EXPUNGE would also erase what other clients marked
+            // \Deleted: refuse rather than lose someone's mail.
+            Err(ImapError::Refused(
+                "le serveur ne permet pas d'effacer seulement ces messages (UIDPLUS absent)".into(),
+            ))
         }
     }
 
@@ -893,8 +1033,13 @@ impl ImapConn {
     /// Deletes a folder and the messages in it.
     pub async fn delete_folder(&mut self, path: &str) -> Result<(), ImapError> {
         if self.selected.as_ref().is_some_and(|s| s.path == path) {
-            self.command("UNSELECT").await.ok();
+            // Forget it first: whatever UNSELECT answers, it is no longer ours.
             self.selected = None;
+            if self.has("UNSELECT") {
+                self.command("UNSELECT").await?;
+            } else {
+                self.command("EXAMINE INBOX").await?;
+            }
         }
         self.command(&format!("DELETE {}", mailbox_arg(path)?))
             .await?;
@@ -904,26 +1049,74 @@ impl ImapConn {
     }
 
     /// Appends a message (used by tests and, later, drafts, Sent and
-    /// imports), with an INTERNALDATE (`"02-Mar-2026 10:00:00 +0100"`) or now.
+    /// imports) with system flags and an INTERNALDATE
+    /// (`"02-Mar-2026 10:00:00 +0100"`), or now. The message goes as a
+    /// non-synchronizing literal (LITERAL+, RFC 7888) where offered.
     pub async fn append(
         &mut self,
         path: &str,
-        flags: &str,
+        flags: &[&str],
         date: Option<&str>,
         raw: &[u8],
     ) -> Result<(), ImapError> {
-        let mailbox = mutf7::encode(path);
-        let date = date.map(quote).transpose()?;
-        let timeout = self.timeout;
-        tokio::time::timeout(
-            timeout,
-            self.session
-                .append(&mailbox, Some(flags), date.as_deref(), raw),
-        )
-        .await
-        .map_err(|_| ImapError::Timeout)??;
-        self.sorted.remove(path);
-        Ok(())
+        for f in flags {
+            let ok = matches!(
+                *f,
+                "\\Seen" | "\\Answered" | "\\Flagged" | "\\Draft" | "\\Deleted"
+            ) || (f.starts_with('$')
+                && f[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if !ok {
+                return Err(ImapError::Invalid(format!("drapeau « {f} »")));
+            }
+        }
+        let mailbox = mailbox_arg(path)?;
+        let date = match date {
+            Some(d) => format!(" {}", quote(d)?),
+            None => String::new(),
+        };
+        let flags = flags.join(" ");
+        let timeout = self.timeout * 6;
+        let result = if self.has("LITERAL+") {
+            let cmd = format!("APPEND {mailbox} ({flags}){date} {{{}+}}", raw.len());
+            self.each_within(&cmd, Some(raw), timeout, |_| {}).await
+        } else {
+            let mailbox = mutf7::encode(path);
+            let flags = format!("({flags})");
+            let date = date.trim().to_string();
+            let date = (!date.is_empty()).then_some(date);
+            self.in_flight = true;
+            let r = tokio::time::timeout(
+                timeout,
+                self.session
+                    .append(&mailbox, Some(&flags), date.as_deref(), raw),
+            )
+            .await
+            .map_err(|_| ImapError::Timeout)
+            .and_then(|r| r.map_err(ImapError::from));
+            // async-imap's APPEND reads its answer whole unless the
+            // connection broke.
+            if !matches!(
+                r,
+                Err(ImapError::ConnectionLost(_))
+                    | Err(ImapError::Timeout)
+                    | Err(ImapError::Protocol(_))
+            ) {
+                self.in_flight = false;
+            }
+            r
+        };
+        match result {
+            Err(ImapError::Refused(t)) if t.contains("TryCreate") || t.contains("TRYCREATE") => {
+                Err(ImapError::NoSuchFolder(path.to_string()))
+            }
+            Err(e) => Err(e),
+            Ok(()) => {
+                self.sorted.remove(path);
+                Ok(())
+            }
+        }
     }
 }
 

@@ -46,6 +46,11 @@ impl ImapHandle {
         mut op: impl for<'c> FnMut(&'c mut ImapConn) -> ImapFuture<'c, T> + Send,
     ) -> Result<T, ImapError> {
         let mut guard = self.conn.lock().await;
+        // A connection whose last command was cut off (its request was
+        // dropped) still holds that command's answers: never reuse it.
+        if guard.as_ref().is_some_and(|c| c.is_in_flight()) {
+            *guard = None;
+        }
         let mut fresh = false;
         if guard.is_none() {
             *guard = Some(open(creds).await?);
@@ -55,8 +60,17 @@ impl ImapHandle {
             let Some(conn) = guard.as_mut() else {
                 return Err(ImapError::ConnectionLost("connexion absente".into()));
             };
-            match op(conn).await {
-                Err(e) if e.is_connection() && !fresh => {
+            let completed_before = conn.completed();
+            let result = op(conn).await;
+            let nothing_done = guard
+                .as_ref()
+                .is_none_or(|c| c.completed() == completed_before);
+            match result {
+                // The server dropped an idle connection before this operation
+                // did anything: reconnect and try once more. A timeout is not
+                // retried (the server is slow; trying again doubles the wait),
+                // nor is an operation that had already done part of its work.
+                Err(ImapError::ConnectionLost(e)) if !fresh && nothing_done => {
                     tracing::info!(error = %e, "IMAP connection lost, reconnecting");
                     *guard = None;
                     *guard = Some(open(creds).await?);
@@ -91,12 +105,12 @@ impl ImapHandle {
 
 async fn open(creds: &Credentials) -> Result<ImapConn, ImapError> {
     let client = connect(&creds.server, &creds.tls, creds.timeout).await?;
-    let session = login(
+    let logged_in = login(
         client,
         &creds.username,
         creds.password.expose(),
         creds.timeout,
     )
     .await?;
-    ImapConn::new(session, creds.timeout).await
+    ImapConn::new(logged_in, creds.timeout).await
 }

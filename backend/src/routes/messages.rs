@@ -44,14 +44,10 @@ pub async fn page(
 ) -> AppResult<Json<MessagePage>> {
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let offset = q.offset;
-    let (info, rows, (total, unread)) = auth
+    let (info, rows) = auth
         .imap(|c| {
             let folder = folder.clone();
-            Box::pin(async move {
-                let (info, rows) = c.page(&folder, offset, limit).await?;
-                let counts = c.counts(&folder).await?;
-                Ok((info, rows, counts))
-            })
+            Box::pin(async move { c.page(&folder, offset, limit).await })
         })
         .await?;
     let messages = rows
@@ -81,8 +77,8 @@ pub async fn page(
         .collect();
     Ok(Json(MessagePage {
         folder,
-        total: total.max(info.total),
-        unread,
+        total: info.total,
+        unread: info.unread,
         offset,
         uid_validity: info.uid_validity,
         messages,
@@ -105,6 +101,7 @@ pub async fn message(
     Path((folder, uid)): Path<(String, u32)>,
     Query(q): Query<MessageQuery>,
 ) -> AppResult<Json<shared::mail::Message>> {
+    check_uid(uid)?;
     let full = auth
         .imap(|c| {
             let folder = folder.clone();
@@ -135,6 +132,7 @@ pub async fn message(
     params(("folder" = String, Path), ("uid" = u32, Path)),
     responses((status = 200, content_type = "message/rfc822", body = Vec<u8>)))]
 pub async fn raw(auth: Authed, Path((folder, uid)): Path<(String, u32)>) -> AppResult<Response> {
+    check_uid(uid)?;
     let full = auth
         .imap(|c| {
             let folder = folder.clone();
@@ -167,6 +165,7 @@ pub async fn attachment(
     auth: Authed,
     Path((folder, uid, part)): Path<(String, u32, u32)>,
 ) -> AppResult<Response> {
+    check_uid(uid)?;
     let full = auth
         .imap(|c| {
             let folder = folder.clone();
@@ -204,8 +203,18 @@ pub async fn attachment(
         .into_response())
 }
 
+fn check_uid(uid: u32) -> Result<(), AppError> {
+    if uid == 0 {
+        return Err(ApiError::InvalidRequest {
+            detail: "UID 0".into(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
 fn check_uids(uids: &[u32]) -> Result<(), AppError> {
-    if uids.is_empty() || uids.len() > MAX_UIDS {
+    if uids.is_empty() || uids.len() > MAX_UIDS || uids.contains(&0) {
         return Err(ApiError::InvalidRequest {
             detail: format!("entre 1 et {MAX_UIDS} messages"),
         }

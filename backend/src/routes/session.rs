@@ -2,7 +2,7 @@
 
 use axum::{
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use shared::{
@@ -13,7 +13,7 @@ use shared::{
 use crate::{
     AppState,
     auth::{Authed, Json, clear_cookie, session_cookie},
-    error::AppResult,
+    error::{AppError, AppResult},
     imap::{self, ImapConn, pool::ImapHandle},
     session::{LoginThrottle, SessionData, now, random_token},
 };
@@ -57,6 +57,7 @@ pub async fn current(State(state): State<AppState>, auth: Authed) -> Json<Sessio
 ))]
 pub async fn login(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Json(req): Json<LoginRequest>,
 ) -> AppResult<Response> {
     let username = req.username.trim().to_string();
@@ -71,15 +72,22 @@ pub async fn login(
     }
     let key = LoginThrottle::key(&username, state.config.domain.as_deref());
     let throttle = &state.sessions.throttle;
-    if let Some(wait) = throttle.wait(&key, now()) {
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait,
-        }
-        .into());
+    // The attempt counts from now, so that parallel tries cannot all pass.
+    if let Err(wait) = throttle.attempt(&key, now()) {
+        return Ok((
+            [(header::RETRY_AFTER, wait.to_string())],
+            AppError::from(ApiError::TooManyAttempts {
+                retry_after_secs: wait,
+            }),
+        )
+            .into_response());
     }
     let c = &state.config;
-    let client = imap::connect(&c.imap, &state.tls, c.server_timeout).await?;
-    let session = match imap::login(client, &username, &req.password, c.server_timeout).await {
+    let attempt = async {
+        let client = imap::connect(&c.imap, &state.tls, c.server_timeout).await?;
+        imap::login(client, &username, &req.password, c.server_timeout).await
+    };
+    let session = match attempt.await {
         Ok(s) => s,
         Err(e) => {
             if matches!(
@@ -88,8 +96,11 @@ pub async fn login(
                     | imap::ImapError::AccountDisabled
                     | imap::ImapError::PasswordExpired
             ) {
-                throttle.failed(&key, now());
+                throttle.touch(&key, now());
                 tracing::info!(user = %username, reason = %e, "login refused");
+            } else {
+                // Not the user's doing: it does not count against them.
+                throttle.refund(&key);
             }
             return Err(e.into());
         }
@@ -118,21 +129,35 @@ pub async fn login(
         m.insert(id.clone(), ImapHandle::with(conn));
     }
     tracing::info!(user = %username, "login");
-    let cookie = session_cookie(&id, c.cookies_secure(), c.session_max.as_secs());
+    let cookie = session_cookie(&id, secure(&state, &headers), c.session_max.as_secs());
     Ok(([(header::SET_COOKIE, cookie)], Json(info(&state, &data))).into_response())
 }
 
 /// Ends the session and closes its connections.
 #[utoipa::path(delete, path = "/api/session", responses((status = 204)))]
-pub async fn logout(State(state): State<AppState>, auth: Authed) -> impl IntoResponse {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Authed,
+) -> impl IntoResponse {
     end(&state, &auth.id).await;
     (
         StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            clear_cookie(state.config.cookies_secure()),
-        )],
+        [(header::SET_COOKIE, clear_cookie(secure(&state, &headers)))],
     )
+}
+
+/// Whether this request's cookies get `Secure`: per configuration, and in
+/// `auto` mode also when a proxy in front says the browser used HTTPS.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    let behind_https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    match state.config.secure_cookies {
+        crate::config::SecureCookies::Auto => state.config.cookies_secure() || behind_https,
+        _ => state.config.cookies_secure(),
+    }
 }
 
 async fn end(state: &AppState, id: &str) {
