@@ -1,0 +1,108 @@
+//! The app: contexts (language, session, address) and the page for the
+//! address.
+//!
+//! Routes: `/` and `/mail` → `/mail/INBOX`; `/login?next=…`;
+//! `/mail/:folder` and `/mail/:folder/:uid`, the folder being one
+//! percent-encoded segment (`shared::mail::encode_segment`). Both mail
+//! routes are one page, so opening a message keeps the list (and its
+//! scroll position) in place.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use shared::mail::encode_segment;
+
+use crate::i18n::t;
+use crate::pages::login::{LoginPage, safe_next};
+use crate::pages::mail::MailPage;
+use crate::router::{provide_router, use_router};
+use crate::state::lang::provide_lang;
+use crate::state::session::{LoggedOutReason, SessionState, provide_session, use_session};
+
+/// Where the app starts.
+pub const HOME: &str = "/mail/INBOX";
+
+/// The pages, as the address selects them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Login,
+    Mail,
+    /// `/` and `/mail`: go to [`HOME`].
+    Home,
+    NotFound,
+}
+
+/// The page for a path.
+pub fn page_for(path: &str) -> Page {
+    match path.trim_end_matches('/') {
+        "" | "/mail" => Page::Home,
+        "/login" => Page::Login,
+        p if p.starts_with("/mail/") => Page::Mail,
+        _ => Page::NotFound,
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_lang();
+    provide_session();
+    let router = provide_router();
+    let page = Memo::new(move |_| router.path.with(|p| page_for(p)));
+    let session = use_session();
+    // The session decides where one may be: the mail pages need one (then
+    // back to where the user was going), the login page is left once
+    // logged in.
+    Effect::new(move |_| match (page.get(), session.state.get()) {
+        (Page::Mail, SessionState::LoggedOut(reason)) => {
+            let to = if reason == LoggedOutReason::LoggedOut {
+                "/login".to_string()
+            } else {
+                let mut here = router.path.get_untracked();
+                let search = router.search.get_untracked();
+                if !search.is_empty() {
+                    here = format!("{here}?{search}");
+                }
+                format!("/login?next={}", encode_segment(&here))
+            };
+            router.navigate(&to, true);
+        }
+        (Page::Login, SessionState::LoggedIn(_)) => {
+            router.navigate(&safe_next(router.query("next").as_deref()), true);
+        }
+        _ => {}
+    });
+    move || match page.get() {
+        Page::Login => EitherOf3::A(LoginPage()),
+        Page::Mail => EitherOf3::B(MailPage()),
+        // Home: on its way to the inbox.
+        Page::Home | Page::NotFound => EitherOf3::C((page.get() == Page::NotFound).then(NotFound)),
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let router = use_router();
+    view! {
+        <main class="not-found">
+            <p>{t(|t| t.not_found)}</p>
+            <a href=HOME on:click=move |ev| router.follow(&ev, HOME)>
+                {t(|t| t.go_to_inbox)}
+            </a>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages() {
+        assert_eq!(page_for("/"), Page::Home);
+        assert_eq!(page_for("/mail"), Page::Home);
+        assert_eq!(page_for("/mail/"), Page::Home);
+        assert_eq!(page_for("/login"), Page::Login);
+        assert_eq!(page_for("/mail/INBOX"), Page::Mail);
+        assert_eq!(page_for("/mail/INBOX/4"), Page::Mail);
+        assert_eq!(page_for("/nope"), Page::NotFound);
+    }
+}

@@ -1,0 +1,163 @@
+//! English, available from the language switch.
+
+use shared::ApiError;
+
+use super::Tr;
+use crate::format::{Numbers, format_count, wait_duration};
+
+const NUM: Numbers = Numbers {
+    decimal_sep: '.',
+    thousands_sep: ',',
+};
+
+fn username_hint(domain: &str) -> String {
+    format!("Your username, or your @{domain} address")
+}
+
+fn unread_count(n: u32) -> String {
+    format!("{} unread", format_count(n.into(), NUM))
+}
+
+fn quota_text(used: &str, limit: &str) -> String {
+    format!("{used} of {limit}")
+}
+
+fn messages_count(n: u32) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} message{s}", format_count(n.into(), NUM))
+}
+
+fn moved_to(folder: &str) -> String {
+    format!("Message moved to “{folder}”.")
+}
+
+fn api_error(e: &ApiError) -> String {
+    match e {
+        ApiError::BadCredentials => {
+            "Wrong username or password. Check them (mind upper case) and try again.".into()
+        }
+        ApiError::AccountDisabled => "This account is disabled and cannot sign in. Contact the help desk.".into(),
+        ApiError::PasswordExpired => {
+            "Your password has expired. Change it through the “Lost your username or password?” link, then sign in again.".into()
+        }
+        ApiError::TooManyAttempts { retry_after_secs } => {
+            let (n, minutes) = wait_duration(*retry_after_secs);
+            let unit = match (minutes, n > 1) {
+                (true, true) => "minutes",
+                (true, false) => "minute",
+                (false, true) => "seconds",
+                (false, false) => "second",
+            };
+            format!("Too many sign-in attempts. Wait {n} {unit} before trying again.")
+        }
+        ApiError::ServerUnknown => {
+            "The mail server cannot be found (a configuration problem). Tell the help desk.".into()
+        }
+        ApiError::ServerUnavailable => {
+            "The mail server is not answering. Try again in a few minutes.".into()
+        }
+        ApiError::ServerRefused { detail } => format!(
+            "The mail server refused the operation ({detail}). Try again; if it keeps happening, tell the help desk."
+        ),
+        ApiError::NotAuthenticated => "Your session has expired. Sign in again to continue.".into(),
+        ApiError::CsrfRejected => "This page is out of date. Reload it (F5 key), then try again.".into(),
+        ApiError::FolderNotFound => "This folder no longer exists. Pick another one in the folder list.".into(),
+        ApiError::MessageNotFound => {
+            "This message no longer exists: it was probably moved or deleted.".into()
+        }
+        ApiError::QuotaExceeded => {
+            "Your mailbox is full. Delete messages and empty the trash to make room.".into()
+        }
+        ApiError::InvalidRequest { detail } => {
+            format!("The request could not be processed ({detail}). Reload the page and try again.")
+        }
+        ApiError::Internal => {
+            "Something went wrong on the server. Try again; if it keeps happening, tell the help desk.".into()
+        }
+    }
+}
+
+pub const EN: Tr = Tr {
+    lang_name: "English",
+    lang_label: "Language",
+
+    loading: "Loading…",
+    retry: "Try again",
+    cancel: "Cancel",
+    not_found: "This page does not exist.",
+    go_to_inbox: "Go to the inbox",
+
+    login_heading: "Sign in to your mail",
+    username: "Username",
+    password: "Password",
+    login_button: "Sign in",
+    logging_in: "Signing in…",
+    lost_password: "Lost your username or password?",
+    support: "Need help? Contact the help desk",
+    fields_required: "Enter your username and your password.",
+    session_expired: "Your session has expired. Sign in again to continue.",
+    logged_out: "You are signed out.",
+    username_hint,
+
+    logout: "Sign out",
+    folders: "Folders",
+    back: "Back",
+    back_to_list: "Back to the list",
+    signed_in_as: "Signed in as",
+
+    role_inbox: "Inbox",
+    role_drafts: "Drafts",
+    role_sent: "Sent",
+    role_archive: "Archive",
+    role_junk: "Junk",
+    role_trash: "Trash",
+    unread_count,
+    quota_label: "Storage used",
+    quota_text,
+    quota_almost_full: "Your mailbox is almost full: delete messages and empty the trash.",
+
+    messages_count,
+    empty_folder: "This folder is empty.",
+    no_subject: "(no subject)",
+    no_sender: "(unknown sender)",
+    mark_unread_title: "Unread",
+    mark_flagged_title: "Flagged",
+    mark_answered_title: "Answered",
+    mark_attachment_title: "Attachment",
+    list_label: "Messages",
+
+    decimal_sep: NUM.decimal_sep,
+    thousands_sep: NUM.thousands_sep,
+    size_units: ["B", "KB", "MB", "GB", "TB"],
+    months: [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ],
+
+    from: "From",
+    to: "To",
+    cc: "Cc",
+    date: "Date",
+    actions_label: "Message actions",
+    mark_unread: "Mark as unread",
+    flag: "Flag",
+    unflag: "Remove flag",
+    move_to: "Move to…",
+    delete: "Delete",
+    delete_forever: "Delete for good",
+    confirm_delete_heading: "Delete this message for good?",
+    confirm_delete_text: "This message is in the trash: if you delete it, it is erased for good and cannot be recovered.",
+    download_eml: "Download (.eml)",
+    attachments: "Attachments",
+    remote_blocked: "Remote images were blocked to protect your privacy.",
+    show_images: "Show images",
+    no_message_selected: "Select a message to read it.",
+    message_frame_title: "Message content",
+    empty_body: "(This message has no text.)",
+    marked_unread: "Message marked as unread.",
+    moved_to,
+    moved_to_trash: "Message moved to the trash.",
+    deleted_forever: "Message deleted for good.",
+
+    network_error: "The server cannot be reached. Check your Internet connection, then try again.",
+    api_error,
+};

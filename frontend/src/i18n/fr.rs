@@ -1,0 +1,171 @@
+//! Le français, langue par défaut de l'interface.
+
+use shared::ApiError;
+
+use super::Tr;
+use crate::format::{Numbers, format_count, wait_duration};
+
+const NUM: Numbers = Numbers {
+    decimal_sep: ',',
+    thousands_sep: '\u{202F}',
+};
+
+fn username_hint(domain: &str) -> String {
+    format!("Votre identifiant, ou votre adresse @{domain}")
+}
+
+fn unread_count(n: u32) -> String {
+    let s = if n > 1 { "s" } else { "" };
+    format!("{} non lu{s}", format_count(n.into(), NUM))
+}
+
+fn quota_text(used: &str, limit: &str) -> String {
+    format!("{used} sur {limit}")
+}
+
+fn messages_count(n: u32) -> String {
+    let s = if n > 1 { "s" } else { "" };
+    format!("{} message{s}", format_count(n.into(), NUM))
+}
+
+fn moved_to(folder: &str) -> String {
+    format!("Message déplacé vers « {folder} ».")
+}
+
+fn api_error(e: &ApiError) -> String {
+    match e {
+        ApiError::BadCredentials => {
+            "Identifiant ou mot de passe incorrect. Vérifiez-les (attention aux majuscules) et réessayez.".into()
+        }
+        ApiError::AccountDisabled => {
+            "Ce compte est désactivé : il ne peut pas se connecter. Contactez l'assistance.".into()
+        }
+        ApiError::PasswordExpired => {
+            "Votre mot de passe a expiré. Changez-le avec le lien « Identifiant ou mot de passe perdu ? », puis reconnectez-vous.".into()
+        }
+        ApiError::TooManyAttempts { retry_after_secs } => {
+            let (n, minutes) = wait_duration(*retry_after_secs);
+            let unit = match (minutes, n > 1) {
+                (true, true) => "minutes",
+                (true, false) => "minute",
+                (false, true) => "secondes",
+                (false, false) => "seconde",
+            };
+            format!("Trop de tentatives de connexion. Patientez {n} {unit} avant de réessayer.")
+        }
+        ApiError::ServerUnknown => {
+            "Le serveur de messagerie est introuvable (problème de configuration). Prévenez l'assistance.".into()
+        }
+        ApiError::ServerUnavailable => {
+            "Le serveur de messagerie ne répond pas. Réessayez dans quelques minutes.".into()
+        }
+        ApiError::ServerRefused { detail } => format!(
+            "Le serveur de messagerie a refusé l'opération ({detail}). Réessayez ; si cela continue, prévenez l'assistance."
+        ),
+        ApiError::NotAuthenticated => "Votre session a expiré. Reconnectez-vous pour continuer.".into(),
+        ApiError::CsrfRejected => {
+            "La page n'est plus à jour. Rechargez-la (touche F5), puis recommencez.".into()
+        }
+        ApiError::FolderNotFound => {
+            "Ce dossier n'existe plus. Choisissez-en un autre dans la liste des dossiers.".into()
+        }
+        ApiError::MessageNotFound => {
+            "Ce message n'existe plus : il a sans doute été déplacé ou supprimé.".into()
+        }
+        ApiError::QuotaExceeded => {
+            "Votre boîte aux lettres est pleine. Supprimez des messages et videz la corbeille pour libérer de la place.".into()
+        }
+        ApiError::InvalidRequest { detail } => format!(
+            "La demande n'a pas pu être traitée ({detail}). Rechargez la page et réessayez."
+        ),
+        ApiError::Internal => {
+            "Une erreur est survenue sur le serveur. Réessayez ; si cela continue, prévenez l'assistance.".into()
+        }
+    }
+}
+
+pub const FR: Tr = Tr {
+    lang_name: "Français",
+    lang_label: "Langue",
+
+    loading: "Chargement…",
+    retry: "Réessayer",
+    cancel: "Annuler",
+    not_found: "Cette page n'existe pas.",
+    go_to_inbox: "Aller à la boîte de réception",
+
+    login_heading: "Connexion à votre messagerie",
+    username: "Identifiant",
+    password: "Mot de passe",
+    login_button: "Connexion",
+    logging_in: "Connexion en cours…",
+    lost_password: "Identifiant ou mot de passe perdu ?",
+    support: "Besoin d'aide ? Contacter l'assistance",
+    fields_required: "Saisissez votre identifiant et votre mot de passe.",
+    session_expired: "Votre session a expiré. Reconnectez-vous pour continuer.",
+    logged_out: "Vous êtes déconnecté.",
+    username_hint,
+
+    logout: "Déconnexion",
+    folders: "Dossiers",
+    back: "Retour",
+    back_to_list: "Retour à la liste",
+    signed_in_as: "Connecté en tant que",
+
+    role_inbox: "Boîte de réception",
+    role_drafts: "Brouillons",
+    role_sent: "Envoyés",
+    role_archive: "Archives",
+    role_junk: "Indésirables",
+    role_trash: "Corbeille",
+    unread_count,
+    quota_label: "Espace utilisé",
+    quota_text,
+    quota_almost_full: "Votre boîte est presque pleine : supprimez des messages et videz la corbeille.",
+
+    messages_count,
+    empty_folder: "Ce dossier est vide.",
+    no_subject: "(sans objet)",
+    no_sender: "(expéditeur inconnu)",
+    mark_unread_title: "Non lu",
+    mark_flagged_title: "Avec drapeau",
+    mark_answered_title: "Répondu",
+    mark_attachment_title: "Pièce jointe",
+    list_label: "Messages",
+
+    decimal_sep: NUM.decimal_sep,
+    thousands_sep: NUM.thousands_sep,
+    size_units: ["o", "Ko", "Mo", "Go", "To"],
+    months: [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ],
+
+    from: "De",
+    to: "À",
+    cc: "Cc",
+    date: "Date",
+    actions_label: "Actions sur le message",
+    mark_unread: "Marquer comme non lu",
+    flag: "Ajouter un drapeau",
+    unflag: "Retirer le drapeau",
+    move_to: "Déplacer vers…",
+    delete: "Supprimer",
+    delete_forever: "Supprimer définitivement",
+    confirm_delete_heading: "Supprimer définitivement ce message ?",
+    confirm_delete_text: "Ce message est dans la corbeille : si vous le supprimez, il sera effacé pour de bon et ne pourra pas être récupéré.",
+    download_eml: "Télécharger (.eml)",
+    attachments: "Pièces jointes",
+    remote_blocked: "Les images distantes ont été bloquées pour protéger votre vie privée.",
+    show_images: "Afficher les images",
+    no_message_selected: "Sélectionnez un message pour le lire.",
+    message_frame_title: "Contenu du message",
+    empty_body: "(Ce message ne contient pas de texte.)",
+    marked_unread: "Message marqué comme non lu.",
+    moved_to,
+    moved_to_trash: "Message placé dans la corbeille.",
+    deleted_forever: "Message supprimé définitivement.",
+
+    network_error: "Impossible de joindre le serveur. Vérifiez votre connexion à Internet, puis réessayez.",
+    api_error,
+};

@@ -1,0 +1,251 @@
+//! Our own small i18n: one [`Tr`] table per language, built as a `const`, so
+//! a translation left out is a compile error. Components read the current
+//! table through [`use_tr`], which follows the language signal.
+
+mod en;
+mod fr;
+
+use leptos::prelude::*;
+use shared::ApiError;
+use shared::mail::FolderRole;
+
+use crate::api::Failure;
+
+/// The languages of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>` and localStorage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The code as shown where room is short ("FR").
+    pub fn short(self) -> &'static str {
+        match self {
+            Lang::Fr => "FR",
+            Lang::En => "EN",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn table(self) -> &'static Tr {
+        match self {
+            Lang::Fr => &fr::FR,
+            Lang::En => &en::EN,
+        }
+    }
+
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+}
+
+/// Every sentence of the interface, in one language.
+pub struct Tr {
+    // Language switch.
+    /// The language's own name ("Français", "English").
+    pub lang_name: &'static str,
+    pub lang_label: &'static str,
+
+    // Common.
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub cancel: &'static str,
+    pub not_found: &'static str,
+    pub go_to_inbox: &'static str,
+
+    // Login page.
+    pub login_heading: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub login_button: &'static str,
+    pub logging_in: &'static str,
+    pub lost_password: &'static str,
+    pub support: &'static str,
+    pub fields_required: &'static str,
+    pub session_expired: &'static str,
+    pub logged_out: &'static str,
+    /// Hint under the identifier field, given the mail domain.
+    pub username_hint: fn(&str) -> String,
+
+    // App header and panes.
+    pub logout: &'static str,
+    pub folders: &'static str,
+    /// The back button's short text; `back_to_list` is its full name.
+    pub back: &'static str,
+    pub back_to_list: &'static str,
+    pub signed_in_as: &'static str,
+
+    // Folders.
+    pub role_inbox: &'static str,
+    pub role_drafts: &'static str,
+    pub role_sent: &'static str,
+    pub role_archive: &'static str,
+    pub role_junk: &'static str,
+    pub role_trash: &'static str,
+    /// "3 non lus": for screen readers next to the badge.
+    pub unread_count: fn(u32) -> String,
+    pub quota_label: &'static str,
+    /// "212 Mo sur 1 Go" given the two formatted sizes.
+    pub quota_text: fn(&str, &str) -> String,
+    pub quota_almost_full: &'static str,
+
+    // Message list.
+    pub messages_count: fn(u32) -> String,
+    pub empty_folder: &'static str,
+    pub no_subject: &'static str,
+    pub no_sender: &'static str,
+    pub mark_unread_title: &'static str,
+    pub mark_flagged_title: &'static str,
+    pub mark_answered_title: &'static str,
+    pub mark_attachment_title: &'static str,
+    pub list_label: &'static str,
+
+    // Numbers, sizes and dates.
+    pub decimal_sep: char,
+    pub thousands_sep: char,
+    /// Byte, kilobyte, megabyte, gigabyte, terabyte (binary multiples).
+    pub size_units: [&'static str; 5],
+    /// Short month names, January first.
+    pub months: [&'static str; 12],
+
+    // Reading a message.
+    pub from: &'static str,
+    pub to: &'static str,
+    pub cc: &'static str,
+    pub date: &'static str,
+    pub actions_label: &'static str,
+    pub mark_unread: &'static str,
+    pub flag: &'static str,
+    pub unflag: &'static str,
+    pub move_to: &'static str,
+    pub delete: &'static str,
+    pub delete_forever: &'static str,
+    pub confirm_delete_heading: &'static str,
+    pub confirm_delete_text: &'static str,
+    pub download_eml: &'static str,
+    pub attachments: &'static str,
+    pub remote_blocked: &'static str,
+    pub show_images: &'static str,
+    pub no_message_selected: &'static str,
+    pub message_frame_title: &'static str,
+    pub empty_body: &'static str,
+    pub marked_unread: &'static str,
+    pub moved_to: fn(&str) -> String,
+    pub moved_to_trash: &'static str,
+    pub deleted_forever: &'static str,
+
+    // Errors.
+    pub network_error: &'static str,
+    pub api_error: fn(&ApiError) -> String,
+}
+
+impl Tr {
+    /// The sentence for a failed request (empty for an aborted one, never shown).
+    pub fn failure(&self, failure: &Failure) -> String {
+        match failure {
+            Failure::Api(e) => (self.api_error)(e),
+            Failure::Network => self.network_error.to_string(),
+            Failure::Aborted => String::new(),
+        }
+    }
+
+    /// The name shown for a folder: translated for special-use folders.
+    pub fn role_name(&self, role: FolderRole) -> &'static str {
+        match role {
+            FolderRole::Inbox => self.role_inbox,
+            FolderRole::Drafts => self.role_drafts,
+            FolderRole::Sent => self.role_sent,
+            FolderRole::Archive => self.role_archive,
+            FolderRole::Junk => self.role_junk,
+            FolderRole::Trash => self.role_trash,
+        }
+    }
+}
+
+/// A text that follows the language switch: `{t(|t| t.username)}` in a
+/// view. Every such text shares this one closure type, so the view code
+/// for reactive text is generated once rather than once per string (which
+/// costs kilobytes of wasm each).
+pub fn t(
+    pick: fn(&Tr) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = crate::state::lang::use_lang();
+    move || pick(lang.get().table())
+}
+
+/// A getter for the current language's table; call it inside reactive
+/// closures (`move || (tr().unread_count)(n)`) so text follows the language
+/// switch. For a plain field, [`t`] is cheaper.
+pub fn use_tr() -> impl Fn() -> &'static Tr + Copy + Send + Sync + 'static {
+    let lang = crate::state::lang::use_lang();
+    move || lang.get().table()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_sentence_in_every_language() {
+        let errors = [
+            ApiError::BadCredentials,
+            ApiError::AccountDisabled,
+            ApiError::PasswordExpired,
+            ApiError::TooManyAttempts {
+                retry_after_secs: 90,
+            },
+            ApiError::ServerUnknown,
+            ApiError::ServerUnavailable,
+            ApiError::ServerRefused { detail: "x".into() },
+            ApiError::NotAuthenticated,
+            ApiError::CsrfRejected,
+            ApiError::FolderNotFound,
+            ApiError::MessageNotFound,
+            ApiError::QuotaExceeded,
+            ApiError::InvalidRequest { detail: "y".into() },
+            ApiError::Internal,
+        ];
+        for lang in Lang::ALL {
+            let tr = lang.table();
+            for e in &errors {
+                assert!((tr.api_error)(e).len() > 10, "{lang:?} {e:?}");
+            }
+        }
+        assert!(
+            (fr::FR.api_error)(&ApiError::TooManyAttempts {
+                retry_after_secs: 90
+            })
+            .contains("2 minutes")
+        );
+    }
+
+    #[test]
+    fn login_labels_are_the_expected_french() {
+        assert_eq!(fr::FR.username, "Identifiant");
+        assert_eq!(fr::FR.password, "Mot de passe");
+        assert_eq!(fr::FR.login_button, "Connexion");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!((fr::FR.unread_count)(1), "1 non lu");
+        assert_eq!((fr::FR.unread_count)(3), "3 non lus");
+        assert_eq!((en::EN.messages_count)(1), "1 message");
+        assert_eq!((en::EN.messages_count)(2), "2 messages");
+    }
+}

@@ -1,0 +1,19 @@
+//! Facteur's web app: a Leptos single-page app compiled to WebAssembly,
+//! talking JSON to the backend (`/api/…`) with the types of `shared`.
+
+mod api;
+mod app;
+#[cfg(all(test, target_family = "wasm"))]
+mod browser_tests;
+mod components;
+mod format;
+mod i18n;
+mod linkify;
+mod pages;
+mod router;
+mod state;
+mod store;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,32 @@
+//! The list pane of a folder: its name, how many messages, and the list.
+
+use leptos::prelude::*;
+use shared::mail::FolderRole;
+
+use super::RouteCtx;
+use crate::components::{error_banner::ErrorBanner, message_list::MessageList};
+use crate::i18n::use_tr;
+use crate::state::folders::use_folders;
+use crate::state::mailbox::use_mailbox;
+
+#[component]
+pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
+    let tr = use_tr();
+    let route = expect_context::<RouteCtx>();
+    let mailbox = use_mailbox();
+    let folders = use_folders();
+    let selected = Signal::derive(move || route.message.get().flatten());
+    let show_recipient = Signal::derive(move || {
+        let role = folders.find(&route.folder.get()).and_then(|f| f.role);
+        matches!(role, Some(FolderRole::Sent | FolderRole::Drafts))
+    });
+    let count = Signal::derive(move || mailbox.total.get().map(|n| (tr().messages_count)(n)));
+    view! {
+        <div class="list-header">
+            <h2 id="folder-title" class="folder-title">{name}</h2>
+            <span class="folder-count">{count}</span>
+        </div>
+        <ErrorBanner error=mailbox.error on_retry=Callback::new(move |_| mailbox.reload()) />
+        <MessageList list=mailbox selected show_recipient />
+    }
+}

@@ -1,0 +1,266 @@
+//! The mail screen: folders | list | message on a desktop, one pane at a
+//! time on a phone. Requires a session: without one, the user goes to the
+//! login page and comes back here afterwards.
+
+pub mod folder;
+pub mod message;
+
+use std::time::Duration;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use shared::mail::{FolderRole, decode_segment};
+
+use crate::components::{
+    error_banner::ErrorBanner, folder_tree::FolderTree, folder_tree::folder_href,
+    lang_switch::LangSwitch, quota_bar::QuotaBar,
+};
+use crate::i18n::{t, use_tr};
+use crate::router::use_router;
+use crate::state::folders::{display_name, provide_folders};
+use crate::state::mailbox::MailboxCtx;
+use crate::state::session::{SessionState, use_session};
+use folder::FolderPane;
+use message::{MessagePage, NoMessage};
+
+/// What the address says is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRoute {
+    /// The folder path, decoded.
+    pub folder: String,
+    /// The message segment, if any (`Some(None)` when it is not a UID).
+    pub message: Option<Option<u32>>,
+}
+
+/// Reads `/mail/{folder}[/{uid}]`, the folder percent-encoded as one segment.
+pub fn parse_mail_path(path: &str) -> Option<MailRoute> {
+    let rest = path.strip_prefix("/mail/")?;
+    let mut parts = rest.splitn(2, '/');
+    let raw_folder = parts.next().filter(|f| !f.is_empty())?;
+    let folder = decode_segment(raw_folder).unwrap_or_else(|| raw_folder.to_string());
+    let message = parts
+        .next()
+        .map(|m| m.trim_end_matches('/'))
+        .filter(|m| !m.is_empty())
+        .map(|m| m.parse::<u32>().ok().filter(|uid| *uid > 0));
+    Some(MailRoute { folder, message })
+}
+
+/// The open folder and message, shared through context.
+#[derive(Clone, Copy)]
+pub struct RouteCtx {
+    pub folder: Memo<String>,
+    /// `Some` when a message segment is in the address (`Some(None)`: not a UID).
+    pub message: Memo<Option<Option<u32>>>,
+}
+
+/// A short confirmation ("Message moved…"), read out politely, gone after
+/// a few seconds.
+#[derive(Clone, Copy)]
+pub struct NoticeCtx(pub RwSignal<Option<String>>);
+
+impl NoticeCtx {
+    pub fn show(self, text: Option<String>) {
+        let notice = self.0;
+        notice.set(text.clone());
+        set_timeout(
+            move || {
+                if notice.get_untracked() == text {
+                    notice.set(None);
+                }
+            },
+            Duration::from_secs(6),
+        );
+    }
+}
+
+/// The mail routes: waits for the session, sends strangers to the login page.
+#[component]
+pub fn MailPage() -> impl IntoView {
+    let session = use_session();
+    let logged_in = Memo::new(move |_| matches!(session.state.get(), SessionState::LoggedIn(_)));
+    move || {
+        if logged_in.get() {
+            Either::Left(MailShell())
+        } else {
+            Either::Right(view! { <p class="app-loading">{t(|t| t.loading)}</p> })
+        }
+    }
+}
+
+#[component]
+fn MailShell() -> impl IntoView {
+    let tr = use_tr();
+    let session = use_session();
+    let router = use_router();
+
+    let folder = Memo::new(move |_| {
+        router
+            .path
+            .with(|p| parse_mail_path(p).map_or_else(|| "INBOX".to_string(), |r| r.folder))
+    });
+    let message = Memo::new(move |_| {
+        router
+            .path
+            .with(|p| parse_mail_path(p).and_then(|r| r.message))
+    });
+    provide_context(RouteCtx { folder, message });
+
+    let folders = provide_folders();
+    folders.refresh();
+    MailboxCtx::provide(folder);
+
+    let notice = RwSignal::new(None::<String>);
+    provide_context(NoticeCtx(notice));
+
+    // Phone: which pane is shown.
+    let show_folders = RwSignal::new(false);
+    let pane = Signal::derive(move || {
+        if show_folders.get() {
+            "folders"
+        } else if message.with(Option::is_some) {
+            "message"
+        } else {
+            "list"
+        }
+    });
+
+    let folder_name = Signal::derive(move || {
+        let t = tr();
+        let path = folder.get();
+        folders
+            .find(&path)
+            .map(|f| display_name(&f, t))
+            .unwrap_or_else(|| {
+                if path.eq_ignore_ascii_case("INBOX") {
+                    t.role_inbox.to_string()
+                } else {
+                    path
+                }
+            })
+    });
+
+    // "(3) Boîte de réception – Facteur": the inbox's unread count, the open folder.
+    Effect::new(move |_| {
+        let inbox_unread = folders.list.with(|l| {
+            l.as_ref()
+                .and_then(|l| {
+                    l.folders.iter().find(|f| {
+                        f.role == Some(FolderRole::Inbox) || f.path.eq_ignore_ascii_case("INBOX")
+                    })
+                })
+                .map_or(0, |f| f.unread)
+        });
+        let name = folder_name.get();
+        let brand = session.brand();
+        let title = if inbox_unread > 0 {
+            format!("({inbox_unread}) {name} – {brand}")
+        } else {
+            format!("{name} – {brand}")
+        };
+        document().set_title(&title);
+    });
+    on_cleanup(|| {
+        document().set_title(crate::state::session::DEFAULT_BRAND);
+    });
+
+    let email = Signal::derive(move || match session.state.get() {
+        SessionState::LoggedIn(info) => info.email,
+        _ => String::new(),
+    });
+    let brand = Signal::derive(move || session.brand());
+    // "‹ Retour" (to the list) from a message, "‹ Dossiers" from the list.
+    let back_text = Signal::derive(move || {
+        if pane.get() == "message" {
+            tr().back
+        } else {
+            tr().folders
+        }
+    });
+    let back_label = Signal::derive(move || {
+        if pane.get() == "message" {
+            tr().back_to_list
+        } else {
+            tr().folders
+        }
+    });
+    let back = move |_| {
+        if message.get_untracked().is_some() {
+            router.navigate(&folder_href(&folder.get_untracked()), false);
+        } else {
+            show_folders.set(true);
+        }
+    };
+    let message_open = Memo::new(move |_| message.with(Option::is_some));
+    let quota = Signal::derive(move || folders.list.with(|l| l.as_ref().and_then(|l| l.quota)));
+
+    view! {
+        <div class="app" data-pane=pane>
+            <header class="app-header">
+                <button type="button" class="back-button" on:click=back aria-label=back_label>
+                    <span aria-hidden="true">"‹"</span>
+                    <span class="back-text">{back_text}</span>
+                </button>
+                <span class="brand">{brand}</span>
+                <span class="user-email" title=t(|t| t.signed_in_as)>{email}</span>
+                <LangSwitch />
+                <button type="button" class="button logout" on:click=move |_| session.logout()>
+                    {t(|t| t.logout)}
+                </button>
+            </header>
+            <p class="notice" role="status">{notice}</p>
+            <div class="panes">
+                <nav class="pane pane-folders" aria-label=t(|t| t.folders)>
+                    <ErrorBanner error=folders.error on_retry=Callback::new(move |_| folders.refresh()) />
+                    <FolderTree current=folder on_select=Callback::new(move |_| show_folders.set(false)) />
+                    <QuotaBar quota />
+                </nav>
+                <section class="pane pane-list" aria-labelledby="folder-title">
+                    <FolderPane name=folder_name />
+                </section>
+                <section class="pane pane-message">
+                    {move || if message_open.get() { Either::Left(MessagePage()) } else { Either::Right(NoMessage()) }}
+                </section>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_paths() {
+        assert_eq!(
+            parse_mail_path("/mail/INBOX"),
+            Some(MailRoute {
+                folder: "INBOX".into(),
+                message: None
+            })
+        );
+        assert_eq!(
+            parse_mail_path("/mail/Projets%2FVoyage%20Rome/42"),
+            Some(MailRoute {
+                folder: "Projets/Voyage Rome".into(),
+                message: Some(Some(42))
+            })
+        );
+        assert_eq!(
+            parse_mail_path("/mail/a%2541/x"),
+            Some(MailRoute {
+                folder: "a%41".into(),
+                message: Some(None)
+            })
+        );
+        assert_eq!(
+            parse_mail_path("/mail/INBOX/"),
+            Some(MailRoute {
+                folder: "INBOX".into(),
+                message: None
+            })
+        );
+        assert_eq!(parse_mail_path("/mail/"), None);
+        assert_eq!(parse_mail_path("/login"), None);
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per screen: the login page and the mail pages.
+
+pub mod login;
+pub mod mail;
