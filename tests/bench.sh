@@ -13,7 +13,7 @@ n=${BENCH_MESSAGES:-10000}
 tests/install.sh >/dev/null
 step "build"
 build_frontend
-cargo build --profile server -p facteur --example bench --locked
+cargo build --profile server -p facteur --bin facteur --example bench --locked
 step "servers, $n messages"
 tests/servers.sh start >/dev/null
 tests/servers.sh fill bench "$n"

@@ -34,13 +34,13 @@ fi
 
 if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
   log "trunk 0.21.14 (about 17 minutes on two cores)"
-  cargo install trunk --locked --version 0.21.14
+  env -u CARGO_TARGET_DIR cargo install trunk --locked --version 0.21.14
 fi
 
 wbg=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$root/Cargo.lock")
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   log "wasm-bindgen-cli $wbg (about 6 minutes)"
-  cargo install wasm-bindgen-cli --version "$wbg" --force
+  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$wbg" --force
 fi
 
 if [ ! -x "$root/tests/node_modules/.bin/wasm-opt" ] || [ ! -d "$root/tests/node_modules/playwright-core" ]; then
