@@ -192,6 +192,12 @@ fn date(minute: u32) -> String {
     )
 }
 
+/// The first page of a folder.
+async fn list(app: &Router, user: &User, folder: &str) -> MessagePage {
+    let r = get(app, &format!("/api/folders/{}/messages", enc(folder)), user).await;
+    serde_json::from_slice(&r.body).unwrap()
+}
+
 fn enc(folder: &str) -> String {
     shared::mail::encode_segment(folder)
 }
@@ -641,11 +647,7 @@ async fn flags_move_and_delete_by_uid() {
         .unwrap();
     }
     let user = login_ok(&app, "alice", "secret").await;
-    let list = |app: Router, user: User, p: String| async move {
-        let r = get(&app, &format!("/api/folders/{}/messages", enc(&p)), &user).await;
-        serde_json::from_slice::<MessagePage>(&r.body).unwrap()
-    };
-    let page = list(app.clone(), user.clone(), path.clone()).await;
+    let page = list(&app, &user, &path).await;
     let uids: Vec<u32> = page.messages.iter().map(|m| m.uid).collect();
 
     // CSRF is required.
@@ -670,7 +672,7 @@ async fn flags_move_and_delete_by_uid() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let page = list(app.clone(), user.clone(), path.clone()).await;
+    let page = list(&app, &user, &path).await;
     assert!(page.messages[0].flags.seen && page.messages[0].flags.flagged);
     assert!(!page.messages[2].flags.seen);
     assert_eq!(page.unread, 2);
@@ -682,10 +684,7 @@ async fn flags_move_and_delete_by_uid() {
     )
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        list(app.clone(), user.clone(), path.clone()).await.unread,
-        3
-    );
+    assert_eq!(list(&app, &user, &path).await.unread, 3);
 
     let r = post(
         &app,
@@ -702,10 +701,10 @@ async fn flags_move_and_delete_by_uid() {
     );
     assert_eq!(r.json()["count"], 1);
     assert_eq!(
-        list(app.clone(), user.clone(), dest.clone()).await.messages[0].subject,
+        list(&app, &user, &dest).await.messages[0].subject,
         "Action 3"
     );
-    assert_eq!(list(app.clone(), user.clone(), path.clone()).await.total, 3);
+    assert_eq!(list(&app, &user, &path).await.total, 3);
     let r = post(
         &app,
         &format!("/api/folders/{}/messages/move", enc(&path)),
@@ -725,7 +724,7 @@ async fn flags_move_and_delete_by_uid() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["moved_to"], "Trash");
-    let trash = list(app.clone(), user.clone(), "Trash".into()).await;
+    let trash = list(&app, &user, "Trash").await;
     let in_trash = trash
         .messages
         .iter()
@@ -750,7 +749,7 @@ async fn flags_move_and_delete_by_uid() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["moved_to"], Value::Null);
-    let trash = list(app.clone(), user.clone(), "Trash".into()).await;
+    let trash = list(&app, &user, "Trash").await;
     assert!(trash.messages.iter().all(|m| m.uid != in_trash));
 
     let r = post(
@@ -830,11 +829,7 @@ async fn new_mail_after_a_delete_still_shows_up() {
         .unwrap();
     }
     let user = login_ok(&app, "alice", "secret").await;
-    let list = |app: Router, user: User, p: String| async move {
-        let r = get(&app, &format!("/api/folders/{}/messages", enc(&p)), &user).await;
-        serde_json::from_slice::<MessagePage>(&r.body).unwrap()
-    };
-    let page = list(app.clone(), user.clone(), path.clone()).await;
+    let page = list(&app, &user, &path).await;
     assert_eq!(page.total, 3);
     // Delete one (an EXPUNGE on this connection), then mail arrives
     // through another connection, bringing the count back to 3.
@@ -849,7 +844,7 @@ async fn new_mail_after_a_delete_still_shows_up() {
     conn.append(&path, &[], None, &simple_mail(9, "Arrivé après"))
         .await
         .unwrap();
-    let page = list(app.clone(), user.clone(), path.clone()).await;
+    let page = list(&app, &user, &path).await;
     assert_eq!(page.total, 3);
     assert_eq!(page.messages[0].subject, "Arrivé après");
     assert_eq!(page.unread, 3);

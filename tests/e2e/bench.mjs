@@ -9,22 +9,11 @@
 // Run: FACTEUR_URL=http://127.0.0.1:8390 node tests/e2e/bench.mjs
 // (tests/bench.sh fills the bench account with 10,000 messages first).
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const BASE = (process.env.FACTEUR_URL || 'http://127.0.0.1:8390').replace(/\/$/, '');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const login = await context.request.post(`${BASE}/api/session`, {
