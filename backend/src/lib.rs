@@ -10,6 +10,7 @@ pub mod imap;
 pub mod mime;
 pub mod routes;
 pub mod session;
+pub mod sieve;
 pub mod tls;
 
 use std::{sync::Arc, time::Duration};

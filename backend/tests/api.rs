@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::{path::PathBuf, process::Command, time::Duration};
 
 use axum::{
@@ -19,26 +21,7 @@ use serde_json::{Value, json};
 use shared::mail::{FolderList, Message, MessagePage};
 use tower::ServiceExt;
 
-/// Reads the servers' environment file written by `tests/servers.sh start`.
-fn server_env(key: &str) -> String {
-    if let Ok(v) = std::env::var(key) {
-        return v;
-    }
-    let run = std::env::var("FACTEUR_RUN_DIR").unwrap_or_else(|_| "/tmp/facteur-run".into());
-    let file = PathBuf::from(&run).join("env");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|_| {
-        panic!(
-            "the test servers are not running ({} missing): start them with `tests/servers.sh start`",
-            file.display()
-        )
-    });
-    text.lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| v.trim_matches('"').to_string())
-        .unwrap_or_else(|| panic!("{key} not in {}", file.display()))
-}
+use crate::common::server_env;
 
 fn config() -> Config {
     let mut c = Config::for_tests();

@@ -3,6 +3,7 @@
 //! both sides need (such as the folder role ordering) may.
 
 pub mod error;
+pub mod filters;
 pub mod mail;
 pub mod session;
 
