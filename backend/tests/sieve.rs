@@ -69,6 +69,7 @@ fn text(field: Field, op: Op, value: &str) -> Condition {
 
 fn two_rules_and_vacation() -> FilterSet {
     FilterSet {
+        forward: None,
         rules: vec![
             FilterRule {
                 name: "Listes".into(),
@@ -215,6 +216,7 @@ async fn hostile_values_compile_to_a_script_the_server_accepts() {
     let hostile = "\"; discard; # \\ } { \r\n stop;";
     let one_line = "\"; discard; # \\ } { stop; ${x} *?";
     let set = FilterSet {
+        forward: None,
         rules: vec![FilterRule {
             name: one_line.into(),
             enabled: true,
@@ -306,6 +308,7 @@ async fn a_list_rule_files_delivered_mail_read_and_flagged() {
     let mut client = sieve_login("bob", "secret").await.unwrap();
     clean(&mut client, &[NAME]).await;
     let set = FilterSet {
+        forward: None,
         rules: vec![FilterRule {
             name: "Liste de test".into(),
             enabled: true,
@@ -388,6 +391,7 @@ async fn out_of_office_answers_once_and_never_a_mailing_list() {
     let mut client = sieve_login("bob", "secret").await.unwrap();
     clean(&mut client, &[NAME]).await;
     let set = FilterSet {
+        forward: None,
         rules: vec![],
         vacation: Some(Vacation {
             enabled: true,

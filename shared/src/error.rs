@@ -35,6 +35,12 @@ pub enum ApiError {
     QuotaExceeded,
     /// The request itself is wrong (a field missing or invalid).
     InvalidRequest { detail: String },
+    /// The filter rules cannot be saved: the text says why (the server's
+    /// check, or a rule that is incomplete).
+    InvalidFilters { detail: String },
+    /// The active filters were written by another program: replacing them
+    /// needs the user's consent.
+    ForeignFilters,
     /// Something failed on our side; the cause is in the server's log.
     Internal,
 }
@@ -51,7 +57,8 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => 429,
             ApiError::FolderNotFound | ApiError::MessageNotFound => 404,
             ApiError::QuotaExceeded => 507,
-            ApiError::InvalidRequest { .. } => 400,
+            ApiError::InvalidRequest { .. } | ApiError::InvalidFilters { .. } => 400,
+            ApiError::ForeignFilters => 409,
             ApiError::ServerUnknown | ApiError::ServerUnavailable => 503,
             ApiError::ServerRefused { .. } => 502,
             ApiError::Internal => 500,

@@ -18,6 +18,82 @@ pub struct FilterSet {
     /// Applied in order at delivery.
     pub rules: Vec<FilterRule>,
     pub vacation: Option<Vacation>,
+    /// Forward every message to another address (applied after the rules).
+    #[serde(default)]
+    pub forward: Option<ForwardAll>,
+}
+
+/// Forwarding of all mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForwardAll {
+    pub address: String,
+    /// Keep a copy in this mailbox too.
+    pub keep_copy: bool,
+}
+
+/// `GET /api/filters`: the user's filters, and the active script when
+/// Facteur did not write it (shown read-only until the user replaces it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FiltersState {
+    pub filters: FilterSet,
+    pub foreign_script: Option<ForeignScript>,
+    /// Sieve extensions the server offers (what the form may propose).
+    pub extensions: Vec<String>,
+}
+
+/// A script another client or an administrator wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForeignScript {
+    pub name: String,
+    pub content: String,
+}
+
+/// `PUT /api/filters`: save, check with the server, activate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveFilters {
+    pub filters: FilterSet,
+    /// The user agreed to replace a script Facteur did not write.
+    #[serde(default)]
+    pub replace_foreign: bool,
+}
+
+/// `POST /api/filters/dry-run`: what the rules would have done to the most
+/// recent messages of the INBOX.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DryRunRequest {
+    pub rules: Vec<FilterRule>,
+    /// How many recent messages to examine (at most 500) [default: 200].
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One message a rule would have acted on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DryRunMatch {
+    pub uid: u32,
+    pub subject: String,
+    pub from: Option<Address>,
+    pub date: i64,
+    /// Name of the first rule that applies.
+    pub rule: String,
+    /// What would happen: the actions of every rule that applies, in order,
+    /// up to a rule that stops.
+    pub actions: Vec<Action>,
+}
+
+/// The dry run's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DryRunResult {
+    pub examined: u32,
+    pub matches: Vec<DryRunMatch>,
+    pub elapsed_ms: u64,
 }
 
 /// One rule: when all (or any) of its conditions hold, its actions run.

@@ -342,6 +342,7 @@ mod tests {
     #[test]
     fn golden_move_on_list_id() {
         let set = FilterSet {
+            forward: None,
             rules: vec![lists_rule()],
             vacation: None,
         };
@@ -391,6 +392,7 @@ mod tests {
             ..lists_rule()
         };
         let set = FilterSet {
+            forward: None,
             rules: vec![rule, disabled],
             vacation: None,
         };
@@ -422,6 +424,7 @@ mod tests {
     #[test]
     fn golden_vacation_between_two_days() {
         let set = FilterSet {
+            forward: None,
             rules: vec![],
             vacation: Some(Vacation {
                 enabled: true,
@@ -465,6 +468,7 @@ mod tests {
             stop: false,
         };
         let set = FilterSet {
+            forward: None,
             rules: vec![rule.clone()],
             vacation: Some(Vacation {
                 enabled: true,
@@ -494,6 +498,7 @@ mod tests {
             let mut r = rule.clone();
             r.conditions = vec![text(Field::Subject, Op::Is, bad)];
             let set = FilterSet {
+                forward: None,
                 rules: vec![r],
                 vacation: None,
             };
@@ -545,6 +550,7 @@ mod tests {
     #[test]
     fn marker_round_trip_and_foreign_scripts() {
         let set = FilterSet {
+            forward: None,
             rules: vec![lists_rule()],
             vacation: None,
         };
@@ -576,6 +582,7 @@ mod tests {
     #[test]
     fn invalid_rules_are_not_compiled() {
         let set = FilterSet {
+            forward: None,
             rules: vec![FilterRule {
                 conditions: vec![],
                 ..lists_rule()

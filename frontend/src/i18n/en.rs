@@ -71,6 +71,12 @@ fn api_error(e: &ApiError) -> String {
         ApiError::InvalidRequest { detail } => {
             format!("The request could not be processed ({detail}). Reload the page and try again.")
         }
+        ApiError::InvalidFilters { detail } => {
+            format!("These filters cannot be saved: {detail}. Correct the rule and save again.")
+        }
+        ApiError::ForeignFilters => {
+            "Your current filters were made by another program. Replace them only if you no longer need them.".into()
+        }
         ApiError::Internal => {
             "Something went wrong on the server. Try again; if it keeps happening, tell the help desk.".into()
         }

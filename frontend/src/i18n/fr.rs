@@ -78,6 +78,12 @@ fn api_error(e: &ApiError) -> String {
         ApiError::InvalidRequest { detail } => format!(
             "La demande n'a pas pu être traitée ({detail}). Rechargez la page et réessayez."
         ),
+        ApiError::InvalidFilters { detail } => format!(
+            "Ces filtres ne peuvent pas être enregistrés : {detail}. Corrigez la règle puis enregistrez à nouveau."
+        ),
+        ApiError::ForeignFilters => {
+            "Vos filtres actuels ont été créés par un autre logiciel. Ne les remplacez que si vous n'en avez plus besoin.".into()
+        }
         ApiError::Internal => {
             "Une erreur est survenue sur le serveur. Réessayez ; si cela continue, prévenez l'assistance.".into()
         }

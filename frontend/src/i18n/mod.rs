@@ -218,6 +218,8 @@ mod tests {
             ApiError::MessageNotFound,
             ApiError::QuotaExceeded,
             ApiError::InvalidRequest { detail: "y".into() },
+            ApiError::InvalidFilters { detail: "z".into() },
+            ApiError::ForeignFilters,
             ApiError::Internal,
         ];
         for lang in Lang::ALL {
