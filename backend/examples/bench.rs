@@ -22,6 +22,8 @@ use tokio::{
 };
 
 const RUNS: usize = 40;
+/// Runs of the filters' dry run (each examines 500 messages).
+const DRY_RUNS: usize = 10;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -373,6 +375,47 @@ async fn main() {
         ms(o),
         ms(fo),
         ratio(o, fo)
+    );
+
+    // The filters' dry run on the last 500 messages of the INBOX.
+    let rules = serde_json::json!({
+        "limit": 500,
+        "rules": [
+            {
+                "name": "Listes", "enabled": true, "match_all": true, "stop": true,
+                "conditions": [{"text": {"field": "list_id", "op": "contains", "value": "ac-demo.fr"}}],
+                "actions": [{"move_to": "Listes"}, "mark_read"]
+            },
+            {
+                "name": "Direction", "enabled": true, "match_all": false, "stop": false,
+                "conditions": [
+                    {"text": {"field": "from", "op": "matches", "value": "*@direction.ac-demo.fr"}},
+                    {"text": {"field": {"header": "X-Priority"}, "op": "begins_with", "value": "1"}},
+                    {"size_over": {"bytes": 1000000}}
+                ],
+                "actions": ["flag"]
+            }
+        ]
+    })
+    .to_string();
+    let mut dry = Vec::new();
+    let mut dry_server = Vec::new();
+    let mut examined = 0;
+    for _ in 0..DRY_RUNS {
+        let t = Instant::now();
+        let (status, _, body) = http
+            .request("POST", "/api/filters/dry-run", Some(&rules))
+            .await;
+        dry.push(t.elapsed());
+        assert_eq!(status, 200, "dry run: {}", String::from_utf8_lossy(&body));
+        let result: shared::filters::DryRunResult = serde_json::from_slice(&body).unwrap();
+        examined = result.examined;
+        dry_server.push(Duration::from_millis(result.elapsed_ms));
+    }
+    println!(
+        "dry run, last 500 messages  {:>10}   elapsed_ms (server) {:>10}   ({examined} examined, {DRY_RUNS} runs)",
+        ms(median(dry)),
+        ms(median(dry_server))
     );
     if let Ok(pid) = std::env::var("FACTEUR_PID")
         && let Some(kib) = rss_kib(&pid)

@@ -83,16 +83,22 @@ impl Authed {
                 | ImapError::AccountDisabled
                 | ImapError::PasswordExpired),
             ) => {
-                self.sessions.store.remove(&self.id);
-                if let Some(h) = self.sessions.take_handle(&self.id) {
-                    tokio::spawn(async move { h.close().await });
-                }
+                self.end_session();
                 Err(AppError {
                     api: ApiError::NotAuthenticated,
                     cause: Some(e.to_string()),
                 })
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Ends the session now (its password was refused by a server) and
+    /// closes its IMAP connection in the background.
+    pub fn end_session(&self) {
+        self.sessions.store.remove(&self.id);
+        if let Some(h) = self.sessions.take_handle(&self.id) {
+            tokio::spawn(async move { h.close().await });
         }
     }
 }

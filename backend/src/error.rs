@@ -9,7 +9,7 @@ use axum::{
 };
 use shared::ApiError;
 
-use crate::imap::ImapError;
+use crate::{imap::ImapError, sieve::SieveError};
 
 /// An API error plus, for the log, its cause.
 #[derive(Debug)]
@@ -49,6 +49,34 @@ impl From<ImapError> for AppError {
     }
 }
 
+impl From<SieveError> for AppError {
+    fn from(e: SieveError) -> Self {
+        let api = match &e {
+            SieveError::UnknownHost(_) => ApiError::ServerUnknown,
+            SieveError::Unreachable(_)
+            | SieveError::Tls(_)
+            | SieveError::NoStartTls
+            | SieveError::ConnectionLost(_)
+            | SieveError::Timeout => ApiError::ServerUnavailable,
+            SieveError::AuthenticationFailed => ApiError::NotAuthenticated,
+            SieveError::InvalidScript(t) | SieveError::Invalid(t) => {
+                ApiError::InvalidFilters { detail: t.clone() }
+            }
+            SieveError::Refused(t) => ApiError::ServerRefused { detail: t.clone() },
+            SieveError::NoSuchScript | SieveError::ScriptActive | SieveError::OverQuota => {
+                ApiError::ServerRefused {
+                    detail: e.to_string(),
+                }
+            }
+            SieveError::Protocol(_) => ApiError::Internal,
+        };
+        AppError {
+            api,
+            cause: Some(e.to_string()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
         AppError {
@@ -73,3 +101,34 @@ impl IntoResponse for AppError {
 
 /// Result of a route.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sieve_errors_map_to_what_the_user_can_act_on() {
+        let api = |e: SieveError| AppError::from(e).api;
+        assert_eq!(
+            api(SieveError::Unreachable("x".into())),
+            ApiError::ServerUnavailable
+        );
+        assert_eq!(api(SieveError::Timeout), ApiError::ServerUnavailable);
+        assert_eq!(
+            api(SieveError::AuthenticationFailed),
+            ApiError::NotAuthenticated
+        );
+        assert_eq!(
+            api(SieveError::InvalidScript("line 3: error".into())),
+            ApiError::InvalidFilters {
+                detail: "line 3: error".into()
+            }
+        );
+        assert_eq!(
+            api(SieveError::Refused("non".into())),
+            ApiError::ServerRefused {
+                detail: "non".into()
+            }
+        );
+    }
+}

@@ -222,6 +222,9 @@ impl FilterSet {
         if let Some(v) = &self.vacation {
             v.validate().map_err(|e| format!("absence : {e}"))?;
         }
+        if let Some(f) = &self.forward {
+            check_address(&f.address).map_err(|e| format!("transfert : {e}"))?;
+        }
         Ok(())
     }
 }

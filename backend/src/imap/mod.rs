@@ -873,6 +873,84 @@ impl ImapConn {
         Ok((info, rows))
     }
 
+    /// The `limit` most recent messages of a folder, newest first, with
+    /// the header fields a filter looks at (From, To, Cc, Subject, Date,
+    /// List-Id and `extra_headers`), in one `UID FETCH` over the sorted
+    /// UIDs the list uses. Header names must be atoms (letters, digits,
+    /// `-`): they are written into the command. `None` fetches the whole
+    /// header, for names that are not atoms.
+    pub async fn recent_headers(
+        &mut self,
+        path: &str,
+        limit: u32,
+        extra_headers: Option<&[String]>,
+    ) -> Result<Vec<SummaryData>, ImapError> {
+        let section = match extra_headers {
+            None => "HEADER".to_string(),
+            Some(names) => {
+                let mut fields = String::from("HEADER.FIELDS (FROM TO CC SUBJECT DATE LIST-ID");
+                for name in names {
+                    if !is_header_atom(name) {
+                        return Err(ImapError::Invalid(format!("nom d'en-tête: {name}")));
+                    }
+                    fields.push(' ');
+                    fields.push_str(&name.to_ascii_uppercase());
+                }
+                fields.push(')');
+                fields
+            }
+        };
+        self.select(path).await?;
+        // Brings what arrived or left since the folder was selected (the
+        // cached order is dropped when the membership changed).
+        self.noop().await?;
+        let sel = self
+            .selected
+            .clone()
+            .ok_or_else(|| ImapError::Protocol("dossier désélectionné".into()))?;
+        let uids = self.sorted_uids(&sel).await?;
+        let wanted: Vec<u32> = uids.iter().take(limit as usize).copied().collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cmd = format!(
+            "UID FETCH {} (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[{section}])",
+            uid_set(&wanted)?
+        );
+        let mut by_uid: HashMap<u32, SummaryData> = HashMap::with_capacity(wanted.len());
+        self.each(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let mut s = SummaryData {
+                    uid: 0,
+                    flags: Flags::default(),
+                    size: 0,
+                    internal_date: None,
+                    has_attachments: false,
+                    header: Vec::new(),
+                };
+                let mut complete = false;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => s.uid = *u,
+                        AttributeValue::Flags(f) => s.flags = flags_of(f),
+                        AttributeValue::Rfc822Size(n) => s.size = *n,
+                        AttributeValue::InternalDate(d) => s.internal_date = parse_internal_date(d),
+                        AttributeValue::BodySection { data: Some(d), .. } => {
+                            s.header = d.to_vec();
+                            complete = true;
+                        }
+                        _ => {}
+                    }
+                }
+                if s.uid != 0 && complete {
+                    by_uid.insert(s.uid, s);
+                }
+            }
+        })
+        .await?;
+        Ok(wanted.iter().filter_map(|u| by_uid.remove(u)).collect())
+    }
+
     /// The whole message. With `mark_seen`, `BODY[]` sets `\Seen` in the
     /// same command (RFC 3501 §6.4.5); otherwise `BODY.PEEK[]`.
     pub async fn message(
@@ -1118,6 +1196,14 @@ impl ImapConn {
             }
         }
     }
+}
+
+/// Whether a header name can be written as is in `HEADER.FIELDS`: an
+/// IMAP atom made of letters, digits and `-` (RFC 3501 §9 `header-fld-name`).
+pub fn is_header_atom(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fn capability_name(c: &imap_proto::Capability<'_>) -> String {

@@ -1,6 +1,7 @@
 //! The JSON API, one file per area. Handlers only translate between HTTP
 //! and the adapters' domain operations.
 
+pub mod filters;
 pub mod folders;
 pub mod messages;
 pub mod session;
@@ -33,6 +34,9 @@ use crate::{AppState, auth::Json, error::AppError};
         messages::flags,
         messages::move_messages,
         messages::delete,
+        filters::get,
+        filters::save,
+        filters::dry_run,
     ),
     components(schemas(shared::ApiError))
 )]
@@ -61,6 +65,8 @@ pub fn api_router() -> Router<AppState> {
                 .delete(session::logout),
         )
         .route("/folders", get(folders::list))
+        .route("/filters", get(filters::get).put(filters::save))
+        .route("/filters/dry-run", post(filters::dry_run))
         .route("/folders/{folder}/messages", get(messages::page))
         .route("/folders/{folder}/messages/flags", post(messages::flags))
         .route(

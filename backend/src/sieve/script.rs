@@ -14,7 +14,7 @@
 //! text, so a script edited by hand is never mistaken for ours.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
-use shared::filters::{Action, Condition, Field, FilterRule, FilterSet, Op, Vacation};
+use shared::filters::{Action, Condition, Field, FilterRule, FilterSet, ForwardAll, Op, Vacation};
 
 use super::SieveError;
 
@@ -75,6 +75,9 @@ pub fn generate(set: &FilterSet, opts: ScriptOptions) -> Result<String, SieveErr
     }
     for rule in set.rules.iter().filter(|r| r.enabled) {
         out.rule(rule)?;
+    }
+    if let Some(f) = &set.forward {
+        out.forward(f)?;
     }
     let mut script = format!("{MARKER}{}\r\n", STANDARD.encode(json));
     let required: Vec<String> = EXTENSIONS
@@ -200,6 +203,24 @@ impl Script {
             self.line(1, &action);
             self.line(0, "}");
         }
+        Ok(())
+    }
+
+    /// Every message sent on (RFC 5228 §4.2), after the rules, so a rule
+    /// that stops also keeps its messages from being forwarded. `:copy`
+    /// (RFC 3894) leaves the implicit keep alone: a copy stays here.
+    fn forward(&mut self, f: &ForwardAll) -> Result<(), SieveError> {
+        let copy = if f.keep_copy {
+            self.require("copy");
+            ":copy "
+        } else {
+            ""
+        };
+        self.line(0, "# Transfert");
+        self.line(
+            0,
+            &format!("redirect {copy}{};", quoted(&f.address, false)?),
+        );
         Ok(())
     }
 
@@ -577,6 +598,70 @@ mod tests {
         assert!(
             ScriptOptions::for_extensions(&["comparator-i;unicode-casemap".into()]).unicode_casemap
         );
+    }
+
+    #[test]
+    fn golden_forward_all_after_the_rules() {
+        let set = FilterSet {
+            rules: vec![lists_rule()],
+            vacation: None,
+            forward: Some(ForwardAll {
+                address: "bob.garnier@exemple.fr".into(),
+                keep_copy: true,
+            }),
+        };
+        let s = generate(&set, ScriptOptions::default()).unwrap();
+        assert_eq!(
+            body(&s),
+            "require [\"copy\", \"fileinto\"];\r\n\
+             # Listes enseignants\r\n\
+             if header :comparator \"i;ascii-casemap\" :contains \"list-id\" \"enseignants.ac-demo.fr\" {\r\n\
+             \x20   fileinto \"Listes/Enseignants\";\r\n\
+             \x20   stop;\r\n\
+             }\r\n\
+             # Transfert\r\n\
+             redirect :copy \"bob.garnier@exemple.fr\";\r\n"
+        );
+        assert_eq!(read_own(&s), Some(set));
+
+        let alone = FilterSet {
+            rules: vec![],
+            vacation: None,
+            forward: Some(ForwardAll {
+                address: "bob.garnier@exemple.fr".into(),
+                keep_copy: false,
+            }),
+        };
+        let s = generate(&alone, ScriptOptions::default()).unwrap();
+        assert_eq!(
+            body(&s),
+            "# Transfert\r\nredirect \"bob.garnier@exemple.fr\";\r\n"
+        );
+        assert_eq!(read_own(&s), Some(alone));
+
+        for bad in [
+            "",
+            "pas-une-adresse",
+            "a\"@b.fr",
+            "a@b.fr\"; discard;",
+            "a@b.fr\r\nstop",
+        ] {
+            let set = FilterSet {
+                rules: vec![],
+                vacation: None,
+                forward: Some(ForwardAll {
+                    address: bad.into(),
+                    keep_copy: true,
+                }),
+            };
+            assert!(
+                matches!(
+                    generate(&set, ScriptOptions::default()),
+                    Err(SieveError::Invalid(e)) if e.starts_with("transfert")
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]
