@@ -14,12 +14,20 @@ step() {
   printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(($(date +%s) - started_at))"
 }
 
-# build_frontend: trunk release build into dist/ (wasm-opt from npm's binaryen).
+# build_frontend: trunk release builds into dist/ (wasm-opt from npm's
+# binaryen): index.html, the main bundle, and filters.html, the bundle with
+# the filters page (built with the `filters` feature), loaded only there.
 build_frontend() {
-  (cd "$root" && trunk build --release --dist "$root/dist" >"$CARGO_TARGET_DIR/trunk.log" 2>&1) || {
-    tail -n 60 "$CARGO_TARGET_DIR/trunk.log"
+  local log="$CARGO_TARGET_DIR/trunk.log" extra="$CARGO_TARGET_DIR/dist-filters"
+  mkdir -p "$CARGO_TARGET_DIR"
+  (cd "$root" && trunk build --release --dist "$root/dist" index.html >"$log" 2>&1 &&
+    trunk build --release --dist "$extra" filters.html >>"$log" 2>&1) || {
+    tail -n 60 "$log"
     return 1
   }
+  mv "$extra/index.html" "$root/dist/filters.html"
+  cp -n "$extra"/* "$root/dist/"
+  rm -rf "$extra"
 }
 
 # start_facteur BINARY PORT LOG: starts Facteur against the test servers,

@@ -234,15 +234,17 @@ async fn main() {
 
     // App shell.
     let mut shell = 0;
+    let index_html =
+        std::fs::read_to_string(Path::new(&dist).join("index.html")).unwrap_or_default();
     let mut entries: Vec<_> = std::fs::read_dir(&dist)
         .expect("dist/ (build the frontend first)")
         .filter_map(Result::ok)
         .map(|e| e.path())
+        // The shell is index.html and what it loads (the filters page's
+        // bundle is loaded only on that page).
         .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("wasm" | "js" | "css" | "html")
-            )
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name == "index.html" || index_html.contains(name)
         })
         .collect();
     entries.sort();

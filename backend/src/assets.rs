@@ -118,8 +118,8 @@ impl Assets {
                     }
                     let raw = std::fs::read(&path)?;
                     let ct = content_type(&rel);
-                    if rel == "index.html" {
-                        script_hashes = inline_script_hashes(&String::from_utf8_lossy(&raw));
+                    if rel.ends_with(".html") {
+                        script_hashes.extend(inline_script_hashes(&String::from_utf8_lossy(&raw)));
                     }
                     let (gzip, brotli) = if compressible(ct) && raw.len() > 512 {
                         (Some(gzip(&raw)?), Some(brotli(&raw)?))
@@ -208,7 +208,16 @@ pub async fn serve(
             ) {
                 return StatusCode::NOT_FOUND.into_response();
             }
-            match assets.files.get_key_value("/index.html") {
+            // The filters page has a bundle of its own (see tests/lib.sh).
+            let page = if path == "/filters" || path.starts_with("/filters/") {
+                assets
+                    .files
+                    .get_key_value("/filters.html")
+                    .or_else(|| assets.files.get_key_value("/index.html"))
+            } else {
+                assets.files.get_key_value("/index.html")
+            };
+            match page {
                 Some((k, a)) => (k.as_str(), a),
                 None => {
                     return (
@@ -371,6 +380,34 @@ mod tests {
             fetch(&state, "/missing.js", "").await.status(),
             StatusCode::NOT_FOUND
         );
+        // A folder with a dot in its name is a route of the app.
+        assert_eq!(
+            fetch(&state, "/mail/INBOX.Sent", "").await.status(),
+            StatusCode::OK
+        );
+        // The filters page gets its own bundle when there is one.
+        std::fs::write(
+            dir.join("filters.html"),
+            "<html><script>f()</script>filters</html>",
+        )
+        .unwrap();
+        let state = crate::AppState::new({
+            let mut c = crate::config::Config::for_tests();
+            c.dist_dir = dir.clone();
+            c
+        })
+        .unwrap();
+        let r = fetch(&state, "/filters", "").await;
+        let csp = r.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains(&format!("'sha256-{}'", sha256_b64(b"f()"))),
+            "{csp}"
+        );
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        assert!(body.ends_with(b"filters</html>"));
         std::fs::remove_dir_all(&dir).ok();
     }
 

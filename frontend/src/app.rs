@@ -5,13 +5,16 @@
 //! `/mail/:folder` and `/mail/:folder/:uid`, the folder being one
 //! percent-encoded segment (`shared::mail::encode_segment`). Both mail
 //! routes are one page, so opening a message keeps the list (and its
-//! scroll position) in place.
+//! scroll position) in place. `/filters[?new=from:<address>&name=…]`: the
+//! filter rules and the out-of-office reply.
 
-use leptos::either::EitherOf3;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use shared::mail::encode_segment;
 
 use crate::i18n::t;
+#[cfg(feature = "filters")]
+use crate::pages::filters::FiltersPage;
 use crate::pages::login::{LoginPage, safe_next};
 use crate::pages::mail::MailPage;
 use crate::router::{provide_router, use_router};
@@ -26,6 +29,7 @@ pub const HOME: &str = "/mail/INBOX";
 pub enum Page {
     Login,
     Mail,
+    Filters,
     /// `/` and `/mail`: go to [`HOME`].
     Home,
     NotFound,
@@ -36,6 +40,7 @@ pub fn page_for(path: &str) -> Page {
     match path.trim_end_matches('/') {
         "" | "/mail" => Page::Home,
         "/login" => Page::Login,
+        "/filters" => Page::Filters,
         p if p.starts_with("/mail/") => Page::Mail,
         _ => Page::NotFound,
     }
@@ -52,7 +57,7 @@ pub fn App() -> impl IntoView {
     // back to where the user was going), the login page is left once
     // logged in.
     Effect::new(move |_| match (page.get(), session.state.get()) {
-        (Page::Mail, SessionState::LoggedOut(reason)) => {
+        (Page::Mail | Page::Filters, SessionState::LoggedOut(reason)) => {
             let to = if reason == LoggedOutReason::LoggedOut {
                 "/login".to_string()
             } else {
@@ -71,10 +76,29 @@ pub fn App() -> impl IntoView {
         _ => {}
     });
     move || match page.get() {
-        Page::Login => EitherOf3::A(LoginPage()),
-        Page::Mail => EitherOf3::B(MailPage()),
+        Page::Login => EitherOf4::A(LoginPage()),
+        Page::Mail => EitherOf4::B(MailPage()),
+        Page::Filters => EitherOf4::C(filters_page()),
         // Home: on its way to the inbox.
-        Page::Home | Page::NotFound => EitherOf3::C((page.get() == Page::NotFound).then(NotFound)),
+        Page::Home | Page::NotFound => EitherOf4::D((page.get() == Page::NotFound).then(NotFound)),
+    }
+}
+
+/// The filters page lives in its own bundle (filters.html, built with the
+/// `filters` feature) so that the mail pages load fast: without it, going
+/// there is a full page load, which the backend answers with that bundle.
+#[cfg(feature = "filters")]
+fn filters_page() -> impl IntoView {
+    FiltersPage()
+}
+
+#[cfg(not(feature = "filters"))]
+fn filters_page() -> impl IntoView {
+    if let Some(w) = web_sys::window() {
+        let loc = w.location();
+        let path = loc.pathname().unwrap_or_default();
+        let search = loc.search().unwrap_or_default();
+        let _ = loc.replace(&format!("{path}{search}"));
     }
 }
 
@@ -103,6 +127,7 @@ mod tests {
         assert_eq!(page_for("/login"), Page::Login);
         assert_eq!(page_for("/mail/INBOX"), Page::Mail);
         assert_eq!(page_for("/mail/INBOX/4"), Page::Mail);
+        assert_eq!(page_for("/filters"), Page::Filters);
         assert_eq!(page_for("/nope"), Page::NotFound);
     }
 }

@@ -3,6 +3,8 @@
 //! decoded from any non-2xx answer, and network failures told apart.
 //! One module per API area, like `shared`.
 
+#[cfg(feature = "filters")]
+pub mod filters;
 pub mod mail;
 pub mod session;
 
@@ -128,6 +130,8 @@ impl Default for Aborter {
 pub enum Method {
     Get,
     Post,
+    #[cfg_attr(not(feature = "filters"), allow(dead_code))]
+    Put,
     Delete,
 }
 
@@ -136,6 +140,7 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
     }

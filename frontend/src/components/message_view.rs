@@ -12,6 +12,8 @@ use crate::api::mail::{attachment_url, raw_url};
 use crate::format::{format_full_date, format_size, local_seconds};
 use crate::i18n::{Tr, t, use_tr};
 use crate::linkify::{Segment, linkify};
+use crate::pages::filters_link::new_rule_href;
+use crate::router::use_router;
 
 /// What the message view lets the user do; the page does it.
 #[derive(Clone, Copy)]
@@ -111,6 +113,13 @@ pub fn MessageView(
     };
 
     let raw = raw_url(&folder, uid);
+    // "Créer un filtre": a rule for this sender (the message type carries
+    // no List-Id), named after them.
+    let router = use_router();
+    let filter_href = message.from.first().map(|a| {
+        let name = a.name.as_deref().filter(|n| !n.trim().is_empty());
+        new_rule_href(&a.email, name.unwrap_or(&a.email))
+    });
     view! {
         <article class="message-view" aria-labelledby="message-subject">
             <header class="message-header">
@@ -164,6 +173,14 @@ pub fn MessageView(
                     {Signal::derive(move || if in_trash.get() { tr().delete_forever } else { tr().delete })}
                 </button>
                 <a class="button" href=raw download="">{t(|t| t.download_eml)}</a>
+                {filter_href.map(|href| {
+                    let to = href.clone();
+                    view! {
+                        <a class="button" href=href on:click=move |ev| router.follow(&ev, &to)>
+                            {t(|t| t.create_filter)}
+                        </a>
+                    }
+                })}
             </div>
             {message.remote_content_blocked.then(|| view! {
                 <div class="remote-bar" role="status">

@@ -1,6 +1,8 @@
 //! English, available from the language switch.
 
 use shared::ApiError;
+#[cfg(feature = "filters")]
+use shared::filters::Action;
 
 use super::Tr;
 use crate::format::{Numbers, format_count, wait_duration};
@@ -29,6 +31,28 @@ fn messages_count(n: u32) -> String {
 
 fn moved_to(folder: &str) -> String {
     format!("Message moved to “{folder}”.")
+}
+
+#[cfg(feature = "filters")]
+fn examined(n: u32) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} message{s} examined", format_count(n.into(), NUM))
+}
+
+#[cfg(feature = "filters")]
+fn action_text(a: &Action) -> String {
+    match a {
+        Action::MoveTo(f) => format!("moved to “{f}”"),
+        Action::CopyTo(f) => format!("copied to “{f}”"),
+        Action::MarkRead => "marked as read".into(),
+        Action::Flag => "flagged".into(),
+        Action::Forward {
+            address,
+            keep_copy: true,
+        } => format!("forwarded to {address} (copy kept)"),
+        Action::Forward { address, .. } => format!("forwarded to {address}"),
+        Action::Delete => "deleted".into(),
+    }
 }
 
 fn api_error(e: &ApiError) -> String {
@@ -163,6 +187,141 @@ pub const EN: Tr = Tr {
     moved_to,
     moved_to_trash: "Message moved to the trash.",
     deleted_forever: "Message deleted for good.",
+
+    filters: "Filters",
+    #[cfg(feature = "filters")]
+    mail: "Mail",
+    create_filter: "Create a filter",
+    #[cfg(feature = "filters")]
+    rules: "Rules",
+    #[cfg(feature = "filters")]
+    no_rules: "No rules yet.",
+    #[cfg(feature = "filters")]
+    new_rule: "New rule",
+    #[cfg(feature = "filters")]
+    rule_on: "On",
+    #[cfg(feature = "filters")]
+    move_up: "Move up",
+    #[cfg(feature = "filters")]
+    move_down: "Move down",
+    #[cfg(feature = "filters")]
+    edit: "Edit",
+    #[cfg(feature = "filters")]
+    duplicate: "Duplicate",
+    #[cfg(feature = "filters")]
+    confirm_delete_rule: "Delete this rule?",
+    #[cfg(feature = "filters")]
+    confirm_delete_rule_text: "The rule leaves the list; the server changes only once the filters are saved.",
+    #[cfg(feature = "filters")]
+    rule_name: "Rule name",
+    #[cfg(feature = "filters")]
+    match_all: "All of the conditions",
+    #[cfg(feature = "filters")]
+    match_any: "Any of the conditions",
+    #[cfg(feature = "filters")]
+    conditions: "Conditions",
+    #[cfg(feature = "filters")]
+    add_condition: "Add a condition",
+    #[cfg(feature = "filters")]
+    field_label: "Field",
+    #[cfg(feature = "filters")]
+    to_cc: "To or Cc",
+    #[cfg(feature = "filters")]
+    subject: "Subject",
+    #[cfg(feature = "filters")]
+    other_header: "Other header",
+    #[cfg(feature = "filters")]
+    header_name: "Header name",
+    #[cfg(feature = "filters")]
+    size_over: "Size over (KB)",
+    #[cfg(feature = "filters")]
+    size_under: "Size under (KB)",
+    #[cfg(feature = "filters")]
+    op_label: "Comparison",
+    #[cfg(feature = "filters")]
+    op_contains: "contains",
+    #[cfg(feature = "filters")]
+    op_is: "is",
+    #[cfg(feature = "filters")]
+    op_begins: "begins with",
+    #[cfg(feature = "filters")]
+    op_matches: "matches (wildcards * ?)",
+    #[cfg(feature = "filters")]
+    value: "Value",
+    #[cfg(feature = "filters")]
+    remove: "Remove",
+    #[cfg(feature = "filters")]
+    actions: "Actions",
+    #[cfg(feature = "filters")]
+    add_action: "Add an action",
+    #[cfg(feature = "filters")]
+    action_label: "Action",
+    #[cfg(feature = "filters")]
+    act_move: "Move to folder",
+    #[cfg(feature = "filters")]
+    act_copy: "Copy to folder",
+    #[cfg(feature = "filters")]
+    act_read: "Mark as read",
+    #[cfg(feature = "filters")]
+    act_forward: "Forward to an address",
+    #[cfg(feature = "filters")]
+    folder: "Folder",
+    #[cfg(feature = "filters")]
+    address: "Address",
+    #[cfg(feature = "filters")]
+    keep_copy: "Keep a copy",
+    #[cfg(feature = "filters")]
+    stop_rules: "Do not apply the following rules",
+    #[cfg(feature = "filters")]
+    close: "Close",
+    #[cfg(feature = "filters")]
+    vacation: "Out of office",
+    #[cfg(feature = "filters")]
+    vacation_on: "Reply automatically while I am away",
+    #[cfg(feature = "filters")]
+    first_day: "First day",
+    #[cfg(feature = "filters")]
+    last_day: "Last day",
+    #[cfg(feature = "filters")]
+    message_text: "Message",
+    #[cfg(feature = "filters")]
+    vacation_days: "Days between two replies to the same sender",
+    #[cfg(feature = "filters")]
+    vacation_addresses: "My other addresses it answers for (comma-separated)",
+    #[cfg(feature = "filters")]
+    forward_all: "Forwarding of all mail",
+    #[cfg(feature = "filters")]
+    forward_on: "Forward every message",
+    #[cfg(feature = "filters")]
+    save: "Save",
+    #[cfg(feature = "filters")]
+    saving: "Saving…",
+    #[cfg(feature = "filters")]
+    saved: "Filters saved.",
+    #[cfg(feature = "filters")]
+    foreign_heading: "Filters written by another program",
+    #[cfg(feature = "filters")]
+    foreign_text: "These filters are active on the server, but Facteur did not write them and cannot edit them. Keep them (nothing is saved), or replace them with the rules on this page.",
+    #[cfg(feature = "filters")]
+    keep_foreign: "Keep these filters",
+    #[cfg(feature = "filters")]
+    replace_foreign: "Replace them",
+    #[cfg(feature = "filters")]
+    confirm_replace: "Replace the existing filters?",
+    #[cfg(feature = "filters")]
+    confirm_replace_text: "The filters shown will be turned off and replaced by the rules on this page.",
+    #[cfg(feature = "filters")]
+    dry_run: "Test on recent messages",
+    #[cfg(feature = "filters")]
+    dry_running: "Testing…",
+    #[cfg(feature = "filters")]
+    examined,
+    #[cfg(feature = "filters")]
+    no_match: "None of these messages would be affected.",
+    #[cfg(feature = "filters")]
+    rule_label: "Rule",
+    #[cfg(feature = "filters")]
+    action_text,
 
     network_error: "The server cannot be reached. Check your Internet connection, then try again.",
     api_error,

@@ -1,6 +1,8 @@
 //! Le français, langue par défaut de l'interface.
 
 use shared::ApiError;
+#[cfg(feature = "filters")]
+use shared::filters::Action;
 
 use super::Tr;
 use crate::format::{Numbers, format_count, wait_duration};
@@ -30,6 +32,28 @@ fn messages_count(n: u32) -> String {
 
 fn moved_to(folder: &str) -> String {
     format!("Message déplacé vers « {folder} ».")
+}
+
+#[cfg(feature = "filters")]
+fn examined(n: u32) -> String {
+    let s = if n > 1 { "s" } else { "" };
+    format!("{} message{s} examiné{s}", format_count(n.into(), NUM))
+}
+
+#[cfg(feature = "filters")]
+fn action_text(a: &Action) -> String {
+    match a {
+        Action::MoveTo(f) => format!("déplacé vers « {f} »"),
+        Action::CopyTo(f) => format!("copié vers « {f} »"),
+        Action::MarkRead => "marqué comme lu".into(),
+        Action::Flag => "marqué d'un drapeau".into(),
+        Action::Forward {
+            address,
+            keep_copy: true,
+        } => format!("transféré à {address} (copie gardée)"),
+        Action::Forward { address, .. } => format!("transféré à {address}"),
+        Action::Delete => "supprimé".into(),
+    }
 }
 
 fn api_error(e: &ApiError) -> String {
@@ -171,6 +195,141 @@ pub const FR: Tr = Tr {
     moved_to,
     moved_to_trash: "Message placé dans la corbeille.",
     deleted_forever: "Message supprimé définitivement.",
+
+    filters: "Filtres",
+    #[cfg(feature = "filters")]
+    mail: "Courrier",
+    create_filter: "Créer un filtre",
+    #[cfg(feature = "filters")]
+    rules: "Règles",
+    #[cfg(feature = "filters")]
+    no_rules: "Aucune règle pour l'instant.",
+    #[cfg(feature = "filters")]
+    new_rule: "Nouvelle règle",
+    #[cfg(feature = "filters")]
+    rule_on: "Active",
+    #[cfg(feature = "filters")]
+    move_up: "Monter",
+    #[cfg(feature = "filters")]
+    move_down: "Descendre",
+    #[cfg(feature = "filters")]
+    edit: "Modifier",
+    #[cfg(feature = "filters")]
+    duplicate: "Dupliquer",
+    #[cfg(feature = "filters")]
+    confirm_delete_rule: "Supprimer cette règle ?",
+    #[cfg(feature = "filters")]
+    confirm_delete_rule_text: "La règle disparaît de la liste ; le serveur ne change qu'une fois les filtres enregistrés.",
+    #[cfg(feature = "filters")]
+    rule_name: "Nom de la règle",
+    #[cfg(feature = "filters")]
+    match_all: "Toutes les conditions",
+    #[cfg(feature = "filters")]
+    match_any: "Au moins une condition",
+    #[cfg(feature = "filters")]
+    conditions: "Conditions",
+    #[cfg(feature = "filters")]
+    add_condition: "Ajouter une condition",
+    #[cfg(feature = "filters")]
+    field_label: "Champ",
+    #[cfg(feature = "filters")]
+    to_cc: "À ou Cc",
+    #[cfg(feature = "filters")]
+    subject: "Objet",
+    #[cfg(feature = "filters")]
+    other_header: "Autre en-tête",
+    #[cfg(feature = "filters")]
+    header_name: "Nom de l'en-tête",
+    #[cfg(feature = "filters")]
+    size_over: "Taille supérieure à (Ko)",
+    #[cfg(feature = "filters")]
+    size_under: "Taille inférieure à (Ko)",
+    #[cfg(feature = "filters")]
+    op_label: "Comparaison",
+    #[cfg(feature = "filters")]
+    op_contains: "contient",
+    #[cfg(feature = "filters")]
+    op_is: "est",
+    #[cfg(feature = "filters")]
+    op_begins: "commence par",
+    #[cfg(feature = "filters")]
+    op_matches: "correspond à (jokers * ?)",
+    #[cfg(feature = "filters")]
+    value: "Valeur",
+    #[cfg(feature = "filters")]
+    remove: "Retirer",
+    #[cfg(feature = "filters")]
+    actions: "Actions",
+    #[cfg(feature = "filters")]
+    add_action: "Ajouter une action",
+    #[cfg(feature = "filters")]
+    action_label: "Action",
+    #[cfg(feature = "filters")]
+    act_move: "Déplacer vers le dossier",
+    #[cfg(feature = "filters")]
+    act_copy: "Copier vers le dossier",
+    #[cfg(feature = "filters")]
+    act_read: "Marquer comme lu",
+    #[cfg(feature = "filters")]
+    act_forward: "Transférer à une adresse",
+    #[cfg(feature = "filters")]
+    folder: "Dossier",
+    #[cfg(feature = "filters")]
+    address: "Adresse",
+    #[cfg(feature = "filters")]
+    keep_copy: "Garder une copie",
+    #[cfg(feature = "filters")]
+    stop_rules: "Ne pas appliquer les règles suivantes",
+    #[cfg(feature = "filters")]
+    close: "Fermer",
+    #[cfg(feature = "filters")]
+    vacation: "Réponse d'absence",
+    #[cfg(feature = "filters")]
+    vacation_on: "Répondre automatiquement pendant mon absence",
+    #[cfg(feature = "filters")]
+    first_day: "Premier jour",
+    #[cfg(feature = "filters")]
+    last_day: "Dernier jour",
+    #[cfg(feature = "filters")]
+    message_text: "Message",
+    #[cfg(feature = "filters")]
+    vacation_days: "Jours entre deux réponses au même expéditeur",
+    #[cfg(feature = "filters")]
+    vacation_addresses: "Mes autres adresses concernées (séparées par des virgules)",
+    #[cfg(feature = "filters")]
+    forward_all: "Transfert de tout le courrier",
+    #[cfg(feature = "filters")]
+    forward_on: "Transférer tous les messages",
+    #[cfg(feature = "filters")]
+    save: "Enregistrer",
+    #[cfg(feature = "filters")]
+    saving: "Enregistrement…",
+    #[cfg(feature = "filters")]
+    saved: "Filtres enregistrés.",
+    #[cfg(feature = "filters")]
+    foreign_heading: "Filtres créés par un autre logiciel",
+    #[cfg(feature = "filters")]
+    foreign_text: "Ces filtres sont actifs sur le serveur, mais Facteur ne les a pas écrits et ne peut pas les modifier. Gardez-les (rien n'est enregistré), ou remplacez-les par les règles de cette page.",
+    #[cfg(feature = "filters")]
+    keep_foreign: "Garder ces filtres",
+    #[cfg(feature = "filters")]
+    replace_foreign: "Les remplacer",
+    #[cfg(feature = "filters")]
+    confirm_replace: "Remplacer les filtres existants ?",
+    #[cfg(feature = "filters")]
+    confirm_replace_text: "Les filtres affichés seront désactivés et remplacés par les règles de cette page.",
+    #[cfg(feature = "filters")]
+    dry_run: "Tester sur les messages récents",
+    #[cfg(feature = "filters")]
+    dry_running: "Test en cours…",
+    #[cfg(feature = "filters")]
+    examined,
+    #[cfg(feature = "filters")]
+    no_match: "Aucun de ces messages ne serait concerné.",
+    #[cfg(feature = "filters")]
+    rule_label: "Règle",
+    #[cfg(feature = "filters")]
+    action_text,
 
     network_error: "Impossible de joindre le serveur. Vérifiez votre connexion à Internet, puis réessayez.",
     api_error,

@@ -149,6 +149,142 @@ pub struct Tr {
     pub moved_to_trash: &'static str,
     pub deleted_forever: &'static str,
 
+    // Filters page.
+    pub filters: &'static str,
+    #[cfg(feature = "filters")]
+    pub mail: &'static str,
+    pub create_filter: &'static str,
+    #[cfg(feature = "filters")]
+    pub rules: &'static str,
+    #[cfg(feature = "filters")]
+    pub no_rules: &'static str,
+    #[cfg(feature = "filters")]
+    pub new_rule: &'static str,
+    #[cfg(feature = "filters")]
+    pub rule_on: &'static str,
+    #[cfg(feature = "filters")]
+    pub move_up: &'static str,
+    #[cfg(feature = "filters")]
+    pub move_down: &'static str,
+    #[cfg(feature = "filters")]
+    pub edit: &'static str,
+    #[cfg(feature = "filters")]
+    pub duplicate: &'static str,
+    #[cfg(feature = "filters")]
+    pub confirm_delete_rule: &'static str,
+    #[cfg(feature = "filters")]
+    pub confirm_delete_rule_text: &'static str,
+    #[cfg(feature = "filters")]
+    pub rule_name: &'static str,
+    #[cfg(feature = "filters")]
+    pub match_all: &'static str,
+    #[cfg(feature = "filters")]
+    pub match_any: &'static str,
+    #[cfg(feature = "filters")]
+    pub conditions: &'static str,
+    #[cfg(feature = "filters")]
+    pub add_condition: &'static str,
+    #[cfg(feature = "filters")]
+    pub field_label: &'static str,
+    #[cfg(feature = "filters")]
+    pub to_cc: &'static str,
+    #[cfg(feature = "filters")]
+    pub subject: &'static str,
+    #[cfg(feature = "filters")]
+    pub other_header: &'static str,
+    #[cfg(feature = "filters")]
+    pub header_name: &'static str,
+    #[cfg(feature = "filters")]
+    pub size_over: &'static str,
+    #[cfg(feature = "filters")]
+    pub size_under: &'static str,
+    #[cfg(feature = "filters")]
+    pub op_label: &'static str,
+    #[cfg(feature = "filters")]
+    pub op_contains: &'static str,
+    #[cfg(feature = "filters")]
+    pub op_is: &'static str,
+    #[cfg(feature = "filters")]
+    pub op_begins: &'static str,
+    #[cfg(feature = "filters")]
+    pub op_matches: &'static str,
+    #[cfg(feature = "filters")]
+    pub value: &'static str,
+    #[cfg(feature = "filters")]
+    pub remove: &'static str,
+    #[cfg(feature = "filters")]
+    pub actions: &'static str,
+    #[cfg(feature = "filters")]
+    pub add_action: &'static str,
+    #[cfg(feature = "filters")]
+    pub action_label: &'static str,
+    #[cfg(feature = "filters")]
+    pub act_move: &'static str,
+    #[cfg(feature = "filters")]
+    pub act_copy: &'static str,
+    #[cfg(feature = "filters")]
+    pub act_read: &'static str,
+    #[cfg(feature = "filters")]
+    pub act_forward: &'static str,
+    #[cfg(feature = "filters")]
+    pub folder: &'static str,
+    #[cfg(feature = "filters")]
+    pub address: &'static str,
+    #[cfg(feature = "filters")]
+    pub keep_copy: &'static str,
+    #[cfg(feature = "filters")]
+    pub stop_rules: &'static str,
+    #[cfg(feature = "filters")]
+    pub close: &'static str,
+    #[cfg(feature = "filters")]
+    pub vacation: &'static str,
+    #[cfg(feature = "filters")]
+    pub vacation_on: &'static str,
+    #[cfg(feature = "filters")]
+    pub first_day: &'static str,
+    #[cfg(feature = "filters")]
+    pub last_day: &'static str,
+    #[cfg(feature = "filters")]
+    pub message_text: &'static str,
+    #[cfg(feature = "filters")]
+    pub vacation_days: &'static str,
+    #[cfg(feature = "filters")]
+    pub vacation_addresses: &'static str,
+    #[cfg(feature = "filters")]
+    pub forward_all: &'static str,
+    #[cfg(feature = "filters")]
+    pub forward_on: &'static str,
+    #[cfg(feature = "filters")]
+    pub save: &'static str,
+    #[cfg(feature = "filters")]
+    pub saving: &'static str,
+    #[cfg(feature = "filters")]
+    pub saved: &'static str,
+    #[cfg(feature = "filters")]
+    pub foreign_heading: &'static str,
+    #[cfg(feature = "filters")]
+    pub foreign_text: &'static str,
+    #[cfg(feature = "filters")]
+    pub keep_foreign: &'static str,
+    #[cfg(feature = "filters")]
+    pub replace_foreign: &'static str,
+    #[cfg(feature = "filters")]
+    pub confirm_replace: &'static str,
+    #[cfg(feature = "filters")]
+    pub confirm_replace_text: &'static str,
+    #[cfg(feature = "filters")]
+    pub dry_run: &'static str,
+    #[cfg(feature = "filters")]
+    pub dry_running: &'static str,
+    #[cfg(feature = "filters")]
+    pub examined: fn(u32) -> String,
+    #[cfg(feature = "filters")]
+    pub no_match: &'static str,
+    #[cfg(feature = "filters")]
+    pub rule_label: &'static str,
+    #[cfg(feature = "filters")]
+    pub action_text: fn(&shared::filters::Action) -> String,
+
     // Errors.
     pub network_error: &'static str,
     pub api_error: fn(&ApiError) -> String,
@@ -249,5 +385,13 @@ mod tests {
         assert_eq!((fr::FR.unread_count)(3), "3 non lus");
         assert_eq!((en::EN.messages_count)(1), "1 message");
         assert_eq!((en::EN.messages_count)(2), "2 messages");
+    }
+
+    #[cfg(feature = "filters")]
+    #[test]
+    fn filters_plurals() {
+        assert_eq!((fr::FR.examined)(1), "1 message examiné");
+        assert_eq!((fr::FR.examined)(250), "250 messages examinés");
+        assert_eq!((en::EN.examined)(2), "2 messages examined");
     }
 }

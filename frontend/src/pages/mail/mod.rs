@@ -16,6 +16,7 @@ use crate::components::{
     lang_switch::LangSwitch, quota_bar::QuotaBar,
 };
 use crate::i18n::{t, use_tr};
+use crate::pages::filters_link::FILTERS_PATH;
 use crate::router::use_router;
 use crate::state::folders::{display_name, provide_folders};
 use crate::state::mailbox::MailboxCtx;
@@ -203,6 +204,9 @@ fn MailShell() -> impl IntoView {
                 </button>
                 <span class="brand">{brand}</span>
                 <span class="user-email" title=t(|t| t.signed_in_as)>{email}</span>
+                <a class="button header-link" href=FILTERS_PATH on:click=move |ev| router.follow(&ev, FILTERS_PATH)>
+                    {t(|t| t.filters)}
+                </a>
                 <LangSwitch />
                 <button type="button" class="button logout" on:click=move |_| session.logout()>
                     {t(|t| t.logout)}
