@@ -49,6 +49,7 @@ pub fn to_message(raw: &[u8], env: Envelope<'_>, allow_remote: bool) -> Message 
             html: None,
             remote_content_blocked: false,
             attachments: vec![],
+            list_id: None,
         };
     };
 
@@ -131,6 +132,7 @@ pub fn to_message(raw: &[u8], env: Envelope<'_>, allow_remote: bool) -> Message 
         html,
         remote_content_blocked: blocked,
         attachments,
+        list_id: parsed.header_raw("List-Id").and_then(list_id),
     }
 }
 
@@ -141,6 +143,18 @@ fn is_real_html(m: &mail_parser::Message<'_>) -> bool {
         m.part(*id)
             .is_some_and(|p| matches!(p.body, PartType::Html(_)))
     })
+}
+
+/// The id of a `List-Id` header (RFC 2919 §3): what stands between `<` and
+/// `>`, or the whole value when there are no brackets.
+fn list_id(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let id = match (raw.rfind('<'), raw.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &raw[a + 1..b],
+        _ => raw,
+    };
+    let id = id.trim();
+    (!id.is_empty() && !id.chars().any(char::is_control)).then(|| id.to_string())
 }
 
 fn is_safe_image_type(ct: &str) -> bool {
@@ -525,6 +539,16 @@ Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
         );
         assert_eq!(bytes, b"%PDF-1.4\n");
         assert!(attachment(raw, 1).is_none());
+    }
+
+    #[test]
+    fn list_ids_are_read() {
+        assert_eq!(
+            list_id(" Liste des enseignants <enseignants.ac-demo.fr>\r\n").as_deref(),
+            Some("enseignants.ac-demo.fr")
+        );
+        assert_eq!(list_id("plain.example").as_deref(), Some("plain.example"));
+        assert_eq!(list_id(" <> "), None);
     }
 
     #[test]

@@ -153,6 +153,9 @@ pub struct Message {
     /// True when remote images or styles were blocked from `html`.
     pub remote_content_blocked: bool,
     pub attachments: Vec<Attachment>,
+    /// The mailing list it came through (the id in `List-Id`, RFC 2919).
+    #[serde(default)]
+    pub list_id: Option<String>,
 }
 
 /// `POST /api/folders/{folder}/messages/flags`.

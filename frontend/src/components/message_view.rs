@@ -12,7 +12,7 @@ use crate::api::mail::{attachment_url, raw_url};
 use crate::format::{format_full_date, format_size, local_seconds};
 use crate::i18n::{Tr, t, use_tr};
 use crate::linkify::{Segment, linkify};
-use crate::pages::filters_link::new_rule_href;
+use crate::pages::filters_link::{new_list_rule_href, new_rule_href};
 use crate::router::use_router;
 
 /// What the message view lets the user do; the page does it.
@@ -113,13 +113,16 @@ pub fn MessageView(
     };
 
     let raw = raw_url(&folder, uid);
-    // "Créer un filtre": a rule for this sender (the message type carries
-    // no List-Id), named after them.
+    // "Créer un filtre": a rule for the mailing list the message came
+    // through, else for its sender, named after them.
     let router = use_router();
-    let filter_href = message.from.first().map(|a| {
-        let name = a.name.as_deref().filter(|n| !n.trim().is_empty());
-        new_rule_href(&a.email, name.unwrap_or(&a.email))
-    });
+    let filter_href = match &message.list_id {
+        Some(id) => Some(new_list_rule_href(id)),
+        None => message.from.first().map(|a| {
+            let name = a.name.as_deref().filter(|n| !n.trim().is_empty());
+            new_rule_href(&a.email, name.unwrap_or(&a.email))
+        }),
+    };
     view! {
         <article class="message-view" aria-labelledby="message-subject">
             <header class="message-header">
