@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod imap;
 pub mod mime;
+pub mod net;
 pub mod routes;
 pub mod session;
 pub mod sieve;

@@ -8,154 +8,17 @@
 
 mod common;
 
-use std::{path::PathBuf, process::Command, time::Duration};
+use std::{process::Command, time::Duration};
 
 use axum::{
     Router,
-    body::Body,
-    http::{HeaderMap, Method, Request, StatusCode, header},
+    http::{Method, StatusCode, header},
 };
-use facteur::{AppState, config::Config, imap, router};
-use http_body_util::BodyExt;
+use facteur::imap;
 use serde_json::{Value, json};
 use shared::mail::{FolderList, Message, MessagePage};
-use tower::ServiceExt;
 
-use crate::common::server_env;
-
-fn config() -> Config {
-    let mut c = Config::for_tests();
-    c.imap = facteur::config::ServerUrl::parse(
-        &server_env("FACTEUR_IMAP_URL"),
-        ("imap", 143),
-        ("imaps", 993),
-    )
-    .unwrap();
-    c.ca_file = Some(server_env("FACTEUR_CA_FILE").into());
-    c.domain = Some("ac-demo.fr".into());
-    c.lost_password_url = Some("https://mdp.ac-demo.fr/".into());
-    c.dist_dir = PathBuf::from("/nonexistent");
-    c.server_timeout = Duration::from_secs(10);
-    c
-}
-
-fn app_with(c: Config) -> Router {
-    router(AppState::new(c).unwrap())
-}
-
-fn app() -> Router {
-    app_with(config())
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn code(&self) -> String {
-        self.json()["code"].as_str().unwrap_or_default().to_string()
-    }
-}
-
-/// A logged-in client: the cookie and the CSRF token.
-#[derive(Clone)]
-struct User {
-    cookie: String,
-    csrf: String,
-}
-
-async fn send(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    user: Option<&User>,
-    body: Option<Value>,
-) -> Resp {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(u) = user {
-        b = b
-            .header(header::COOKIE, &u.cookie)
-            .header(shared::CSRF_HEADER, &u.csrf);
-    }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string())),
-        None => b.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Resp {
-        status,
-        headers,
-        body,
-    }
-}
-
-async fn get(app: &Router, uri: &str, user: &User) -> Resp {
-    send(app, Method::GET, uri, Some(user), None).await
-}
-
-async fn post(app: &Router, uri: &str, user: &User, body: Value) -> Resp {
-    send(app, Method::POST, uri, Some(user), Some(body)).await
-}
-
-async fn login(app: &Router, username: &str, password: &str) -> Resp {
-    send(
-        app,
-        Method::POST,
-        "/api/session",
-        None,
-        Some(json!({"username": username, "password": password})),
-    )
-    .await
-}
-
-async fn login_ok(app: &Router, username: &str, password: &str) -> User {
-    let r = login(app, username, password).await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
-    let set_cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-    let cookie = set_cookie.split(';').next().unwrap().to_string();
-    User {
-        cookie,
-        csrf: r.json()["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
-/// A direct IMAP connection, to prepare and check data.
-async fn imap_conn(user: &str, password: &str) -> imap::ImapConn {
-    let c = config();
-    let tls = facteur::tls::connector(c.ca_file.as_deref()).unwrap();
-    let client = imap::connect(&c.imap, &tls, c.server_timeout)
-        .await
-        .unwrap();
-    let session = imap::login(client, user, password, c.server_timeout)
-        .await
-        .unwrap();
-    imap::ImapConn::new(session, c.server_timeout)
-        .await
-        .unwrap()
-}
+use crate::common::*;
 
 /// A fresh folder for one test, emptied of any earlier run.
 async fn fresh_folder(conn: &mut imap::ImapConn, name: &str) -> String {

@@ -10,29 +10,24 @@
 
 mod common;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use axum::{
     Router,
-    body::Body,
-    http::{Method, Request, StatusCode, header},
+    http::{Method, StatusCode},
 };
 use facteur::{
-    AppState,
-    config::{Config, ServerUrl},
-    imap, router,
+    imap,
     routes::filters::{PREVIOUS_SCRIPT, SCRIPT},
     sieve::{self, SieveClient},
 };
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::filters::{
     Action, Condition, DryRunResult, Field, FilterRule, FilterSet, FiltersState, ForwardAll, Op,
     Vacation,
 };
-use tower::ServiceExt;
 
-use crate::common::server_env;
+use crate::common::*;
 
 const USER: &str = "mmartin";
 const PASSWORD: &str = "demo";
@@ -43,123 +38,12 @@ const FOREIGN: &str = "facteur-test-autre-client";
 /// Held by the tests that change mmartin's scripts.
 static SCRIPTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn config() -> Config {
-    let mut c = Config::for_tests();
-    c.imap = ServerUrl::parse(
-        &server_env("FACTEUR_IMAP_URL"),
-        ("imap", 143),
-        ("imaps", 993),
-    )
-    .unwrap();
-    c.sieve = ServerUrl::parse(
-        &server_env("FACTEUR_SIEVE_URL"),
-        ("sieve", 4190),
-        ("sieves", 4190),
-    )
-    .unwrap();
-    c.ca_file = Some(server_env("FACTEUR_CA_FILE").into());
-    c.domain = Some("ac-demo.fr".into());
-    c.dist_dir = PathBuf::from("/nonexistent");
-    c.server_timeout = TIMEOUT;
-    c
-}
-
-fn app() -> Router {
-    router(AppState::new(config()).unwrap())
-}
-
-struct Resp {
-    status: StatusCode,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn code(&self) -> String {
-        self.json()["code"].as_str().unwrap_or_default().to_string()
-    }
-    fn ok<T: serde::de::DeserializeOwned>(&self) -> T {
-        assert_eq!(
-            self.status,
-            StatusCode::OK,
-            "{}",
-            String::from_utf8_lossy(&self.body)
-        );
-        serde_json::from_slice(&self.body).unwrap()
-    }
-}
-
-/// A logged-in client: the cookie and the CSRF token.
-struct User {
-    cookie: String,
-    csrf: String,
-}
-
-async fn send(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    user: Option<&User>,
-    csrf: bool,
-    body: Option<Value>,
-) -> Resp {
-    let mut b = Request::builder().method(method).uri(uri);
-    if let Some(u) = user {
-        b = b.header(header::COOKIE, &u.cookie);
-        if csrf {
-            b = b.header(shared::CSRF_HEADER, &u.csrf);
-        }
-    }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string())),
-        None => b.body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    Resp { status, body }
-}
-
 async fn login(app: &Router) -> User {
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"username": USER, "password": PASSWORD}).to_string(),
-        ))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let cookie = resp.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    let v: Value = serde_json::from_slice(&body).unwrap();
-    User {
-        cookie,
-        csrf: v["csrf_token"].as_str().unwrap().to_string(),
-    }
+    login_ok(app, USER, PASSWORD).await
 }
 
 async fn get_filters(app: &Router, user: &User) -> FiltersState {
-    send(app, Method::GET, "/api/filters", Some(user), true, None)
+    send(app, Method::GET, "/api/filters", Some(user), None)
         .await
         .ok()
 }
@@ -170,7 +54,6 @@ async fn put_filters(app: &Router, user: &User, filters: &FilterSet, replace: bo
         Method::PUT,
         "/api/filters",
         Some(user),
-        true,
         Some(json!({"filters": filters, "replace_foreign": replace})),
     )
     .await
@@ -311,8 +194,7 @@ async fn save_read_back_and_refuse_what_is_invalid() {
         &app,
         Method::PUT,
         "/api/filters",
-        Some(&user),
-        false,
+        Some(&user.without_csrf()),
         Some(json!({"filters": set, "replace_foreign": false})),
     )
     .await;
@@ -465,7 +347,6 @@ async fn dry_run_on_the_latest_inbox_messages() {
         Method::POST,
         "/api/filters/dry-run",
         Some(&user),
-        true,
         Some(json!({"rules": rules, "limit": 10})),
     )
     .await;
@@ -512,7 +393,6 @@ async fn dry_run_on_the_latest_inbox_messages() {
         Method::POST,
         "/api/filters/dry-run",
         Some(&user),
-        true,
         Some(json!({"rules": [list_rule(&token)]})),
     )
     .await;
@@ -528,8 +408,7 @@ async fn dry_run_on_the_latest_inbox_messages() {
         &app,
         Method::POST,
         "/api/filters/dry-run",
-        Some(&user),
-        false,
+        Some(&user.without_csrf()),
         Some(json!({"rules": []})),
     )
     .await;

@@ -93,15 +93,7 @@ impl ImapError {
 /// Error texts may quote whole server responses (a parse error carries the
 /// buffer it choked on, mail included): keep only their start.
 fn short(text: &str) -> String {
-    const MAX: usize = 200;
-    if text.len() <= MAX {
-        return text.to_string();
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+    crate::net::truncate(text, 200)
 }
 
 impl From<async_imap::error::Error> for ImapError {
@@ -127,19 +119,7 @@ impl From<std::io::Error> for ImapError {
 /// Control characters cannot be quoted and are refused: nothing a user
 /// sends can end a command line.
 pub fn quote(s: &str) -> Result<String, ImapError> {
-    if s.chars().any(|c| c.is_control()) {
-        return Err(ImapError::Invalid("caractère de contrôle".into()));
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    Ok(out)
+    crate::net::quoted(s).ok_or_else(|| ImapError::Invalid("caractère de contrôle".into()))
 }
 
 /// A mailbox name as sent on the wire: modified UTF-7, quoted.
@@ -187,38 +167,13 @@ pub async fn connect(
     tls: &TlsConnector,
     timeout: Duration,
 ) -> Result<Client<Stream>, ImapError> {
-    let addrs: Vec<_> = tokio::time::timeout(
-        timeout,
-        tokio::net::lookup_host((server.host.as_str(), server.port)),
-    )
-    .await
-    .map_err(|_| ImapError::Timeout)?
-    .map_err(|e| ImapError::UnknownHost(format!("{}: {e}", server.host)))?
-    .collect();
-    if addrs.is_empty() {
-        return Err(ImapError::UnknownHost(server.host.clone()));
-    }
-    let mut last_err = None;
-    let mut tcp = None;
-    for addr in addrs {
-        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => {
-                tcp = Some(s);
-                break;
-            }
-            Ok(Err(e)) => last_err = Some(e.to_string()),
-            Err(_) => last_err = Some("délai dépassé".into()),
-        }
-    }
-    let Some(mut tcp) = tcp else {
-        return Err(ImapError::Unreachable(format!(
-            "{}:{}: {}",
-            server.host,
-            server.port,
-            last_err.unwrap_or_default()
-        )));
-    };
-    tcp.set_nodelay(true).ok();
+    let mut tcp = crate::net::connect_tcp(server, timeout)
+        .await
+        .map_err(|e| match e {
+            crate::net::ConnectError::UnknownHost(h) => ImapError::UnknownHost(h),
+            crate::net::ConnectError::Unreachable(m) => ImapError::Unreachable(m),
+            crate::net::ConnectError::Timeout => ImapError::Timeout,
+        })?;
     if !server.implicit_tls {
         tokio::time::timeout(timeout, starttls(&mut tcp))
             .await
@@ -826,50 +781,12 @@ impl ImapConn {
         if page.is_empty() {
             return Ok((info, Vec::new()));
         }
-        let cmd = format!(
-            "UID FETCH {} (UID FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)])",
-            uid_set(&page)?
-        );
-        let mut by_uid: HashMap<u32, SummaryData> = HashMap::with_capacity(page.len());
-        self.each(&cmd, |r| {
-            if let Response::Fetch(_, attrs) = r {
-                let mut s = SummaryData {
-                    uid: 0,
-                    flags: Flags::default(),
-                    size: 0,
-                    internal_date: None,
-                    has_attachments: false,
-                    header: Vec::new(),
-                };
-                let mut complete = false;
-                for a in attrs {
-                    match a {
-                        AttributeValue::Uid(u) => s.uid = *u,
-                        AttributeValue::Flags(f) => s.flags = flags_of(f),
-                        AttributeValue::Rfc822Size(n) => s.size = *n,
-                        AttributeValue::InternalDate(d) => s.internal_date = parse_internal_date(d),
-                        AttributeValue::BodyStructure(b) => s.has_attachments = has_attachments(b),
-                        AttributeValue::BodySection { data: Some(d), .. } => {
-                            s.header = d.to_vec();
-                            complete = true;
-                        }
-                        _ => {}
-                    }
-                }
-                if s.uid == 0 {
-                    return;
-                }
-                if complete {
-                    by_uid.insert(s.uid, s);
-                } else if let Some(row) = by_uid.get_mut(&s.uid) {
-                    // A flags-only FETCH (another client's change) updates the row.
-                    row.flags = s.flags;
-                }
-            }
-        })
-        .await?;
-        // Keep the server's order; a message expunged meanwhile is skipped.
-        let rows = page.iter().filter_map(|u| by_uid.remove(u)).collect();
+        let rows = self
+            .fetch_summaries(
+                &page,
+                "BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)]",
+            )
+            .await?;
         Ok((info, rows))
     }
 
@@ -913,11 +830,23 @@ impl ImapConn {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
+        self.fetch_summaries(&wanted, &format!("BODY.PEEK[{section}]"))
+            .await
+    }
+
+    /// Rows for these UIDs in this order (one `UID FETCH` of UID, FLAGS,
+    /// size, arrival date and `items`); a message expunged meanwhile is
+    /// skipped.
+    async fn fetch_summaries(
+        &mut self,
+        uids: &[u32],
+        items: &str,
+    ) -> Result<Vec<SummaryData>, ImapError> {
         let cmd = format!(
-            "UID FETCH {} (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[{section}])",
-            uid_set(&wanted)?
+            "UID FETCH {} (UID FLAGS RFC822.SIZE INTERNALDATE {items})",
+            uid_set(uids)?
         );
-        let mut by_uid: HashMap<u32, SummaryData> = HashMap::with_capacity(wanted.len());
+        let mut by_uid: HashMap<u32, SummaryData> = HashMap::with_capacity(uids.len());
         self.each(&cmd, |r| {
             if let Response::Fetch(_, attrs) = r {
                 let mut s = SummaryData {
@@ -935,6 +864,7 @@ impl ImapConn {
                         AttributeValue::Flags(f) => s.flags = flags_of(f),
                         AttributeValue::Rfc822Size(n) => s.size = *n,
                         AttributeValue::InternalDate(d) => s.internal_date = parse_internal_date(d),
+                        AttributeValue::BodyStructure(b) => s.has_attachments = has_attachments(b),
                         AttributeValue::BodySection { data: Some(d), .. } => {
                             s.header = d.to_vec();
                             complete = true;
@@ -942,13 +872,19 @@ impl ImapConn {
                         _ => {}
                     }
                 }
-                if s.uid != 0 && complete {
+                if s.uid == 0 {
+                    return;
+                }
+                if complete {
                     by_uid.insert(s.uid, s);
+                } else if let Some(row) = by_uid.get_mut(&s.uid) {
+                    // A flags-only FETCH (another client's change) updates the row.
+                    row.flags = s.flags;
                 }
             }
         })
         .await?;
-        Ok(wanted.iter().filter_map(|u| by_uid.remove(u)).collect())
+        Ok(uids.iter().filter_map(|u| by_uid.remove(u)).collect())
     }
 
     /// The whole message. With `mark_seen`, `BODY[]` sets `\Seen` in the

@@ -76,15 +76,7 @@ impl From<std::io::Error> for SieveError {
 
 /// Keeps only the start of a text that may quote a whole script.
 fn short(text: &str) -> String {
-    const MAX: usize = 500;
-    if text.len() <= MAX {
-        return text.to_string();
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
+    crate::net::truncate(text, 500)
 }
 
 /// A lexical item of a response (RFC 5804 §4).
@@ -356,22 +348,10 @@ pub struct ScriptInfo {
 /// A ManageSieve string for a command: quoted (RFC 5804 §4), control
 /// characters refused.
 fn quote(s: &str) -> Result<String, SieveError> {
-    if s.chars().any(char::is_control) {
-        return Err(SieveError::Invalid("caractère de contrôle".into()));
-    }
     if s.len() > 1024 {
         return Err(SieveError::Invalid("chaîne trop longue".into()));
     }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    Ok(out)
+    crate::net::quoted(s).ok_or_else(|| SieveError::Invalid("caractère de contrôle".into()))
 }
 
 /// A script name: non-empty, quotable.
@@ -457,32 +437,13 @@ async fn with_timeout<T>(
 }
 
 async fn tcp_connect(server: &ServerUrl, timeout: Duration) -> Result<TcpStream, SieveError> {
-    let addrs: Vec<_> = tokio::time::timeout(
-        timeout,
-        tokio::net::lookup_host((server.host.as_str(), server.port)),
-    )
-    .await
-    .map_err(|_| SieveError::Timeout)?
-    .map_err(|e| SieveError::UnknownHost(format!("{}: {e}", server.host)))?
-    .collect();
-    if addrs.is_empty() {
-        return Err(SieveError::UnknownHost(server.host.clone()));
-    }
-    let mut last_err = String::new();
-    for addr in addrs {
-        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => {
-                s.set_nodelay(true).ok();
-                return Ok(s);
-            }
-            Ok(Err(e)) => last_err = e.to_string(),
-            Err(_) => last_err = "délai dépassé".into(),
-        }
-    }
-    Err(SieveError::Unreachable(format!(
-        "{}:{}: {last_err}",
-        server.host, server.port
-    )))
+    crate::net::connect_tcp(server, timeout)
+        .await
+        .map_err(|e| match e {
+            crate::net::ConnectError::UnknownHost(h) => SieveError::UnknownHost(h),
+            crate::net::ConnectError::Unreachable(m) => SieveError::Unreachable(m),
+            crate::net::ConnectError::Timeout => SieveError::Timeout,
+        })
 }
 
 /// The greeting in clear, then STARTTLS. Nothing may be buffered past the
