@@ -19,12 +19,19 @@ step() {
 # the filters page (built with the `filters` feature), loaded only there.
 build_frontend() {
   local log="$CARGO_TARGET_DIR/trunk.log" extra="$CARGO_TARGET_DIR/dist-filters"
+  local page="$root/.filters.html"
   mkdir -p "$CARGO_TARGET_DIR"
+  # The filters page's HTML is index.html with the feature and its styles.
+  sed -e 's|data-type="main" />|data-type="main" data-cargo-features="filters" />|' \
+    -e 's|^  </head>|    <link data-trunk rel="inline" type="css" href="style/filters.css" />\n  </head>|' \
+    "$root/index.html" >"$page"
   (cd "$root" && trunk build --release --dist "$root/dist" index.html >"$log" 2>&1 &&
-    trunk build --release --dist "$extra" filters.html >>"$log" 2>&1) || {
+    trunk build --release --dist "$extra" "$page" >>"$log" 2>&1) || {
+    rm -f "$page"
     tail -n 60 "$log"
     return 1
   }
+  rm -f "$page"
   mv "$extra/index.html" "$root/dist/filters.html"
   cp -n "$extra"/* "$root/dist/"
   rm -rf "$extra"
