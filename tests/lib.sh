@@ -5,8 +5,8 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Builds are slow on small machines: keep them outside the clone so that a
 # fresh clone (as CI makes) reuses the last build.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/facteur/target}"
-export PATH="$root/tests/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${HOME:-/root}/.cache/facteur/target}"
+export PATH="$root/tests/node_modules/.bin:${HOME:-/root}/.cargo/bin:$PATH"
 export FACTEUR_RUN_DIR="${FACTEUR_RUN_DIR:-/tmp/facteur-run}"
 
 started_at=$(date +%s)

@@ -97,7 +97,15 @@ write_if_changed() {
 # Seconds since $1 (an $EPOCHREALTIME), one decimal.
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# Alive: the pid exists and is not a zombie (a killed daemon whose parent
+# has not reaped it yet must not pass for a running one).
+# With a second argument, the process name must also match (a pid file
+# left by an earlier machine session may name some other process now).
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+    ! ps -o stat= -p "$1" 2>/dev/null | grep -q '^Z' &&
+    { [ -z "${2:-}" ] || ps -o comm= -p "$1" 2>/dev/null | grep -Eq "^($2)\$"; }
+}
 pid_from() { [ -f "$1" ] && tr -dc '0-9' <"$1" || true; }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
@@ -370,7 +378,7 @@ EOF
 dovecot_pid() {
   local pid
   pid=$(pid_from "$DOVECOT_BASE/master.pid")
-  pid_alive "$pid" && echo "$pid"
+  pid_alive "$pid" dovecot && echo "$pid"
   return 0
 }
 
@@ -500,7 +508,7 @@ EOF
 postfix_pid() {
   local pid
   pid=$(pid_from "$POSTFIX_DIR/spool/pid/master.pid")
-  pid_alive "$pid" && echo "$pid"
+  pid_alive "$pid" master && echo "$pid"
   return 0
 }
 
@@ -636,7 +644,7 @@ EOF
 radicale_pid() {
   local pid
   pid=$(pid_from "$RUN/radicale/radicale.pid")
-  pid_alive "$pid" && echo "$pid"
+  pid_alive "$pid" 'python3|radicale|python3\.[0-9]+' && echo "$pid"
   return 0
 }
 
