@@ -542,6 +542,15 @@ Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
     }
 
     #[test]
+    fn messages_carry_their_list_id() {
+        let raw = b"From: a@b.fr\r\nList-Id: Enseignants du coll\xc3\xa8ge <enseignants.ac-demo.fr>\r\nSubject: x\r\n\r\ncorps\r\n";
+        let m = to_message(raw, env(), false);
+        assert_eq!(m.list_id.as_deref(), Some("enseignants.ac-demo.fr"));
+        let m = to_message(b"Subject: y\r\n\r\nz\r\n", env(), false);
+        assert_eq!(m.list_id, None);
+    }
+
+    #[test]
     fn list_ids_are_read() {
         assert_eq!(
             list_id(" Liste des enseignants <enseignants.ac-demo.fr>\r\n").as_deref(),
