@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launchChromium } from './browser.mjs';
+import { done, launchChromium, newPage } from './browser.mjs';
 import { appendMessages } from './imap.mjs';
 
 const BASE = (process.env.FACTEUR_URL || 'http://127.0.0.1:8391').replace(/\/$/, '');
@@ -47,19 +47,7 @@ async function saveEmptyRules() {
   await context.close();
 }
 
-/** A new page (own cookies and storage), optionally phone-sized. */
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  return page;
-}
 
-async function done(page) {
-  await page.context().close();
-  assert.deepEqual(page.errors, [], 'errors in the page');
-}
 
 async function openLoggedIn(page, path) {
   const r = await page.context().request.post(`${BASE}/api/session`, {
@@ -95,7 +83,7 @@ test('a filter created from a message is prefilled, tried on recent messages, sa
         `Content-Type: text/plain; charset=UTF-8\r\n\r\nBonjour.\r\n`,
     ),
   ]);
-  const page = await newPage();
+  const page = await newPage(browser);
   await openLoggedIn(page, `/mail/INBOX/${uid}`);
   await page.getByRole('heading', { name: subject }).waitFor();
   await page.getByRole('link', { name: 'Créer un filtre' }).click();
@@ -134,7 +122,7 @@ async function addRule(page, name, word) {
 }
 
 test('rules are reordered with the buttons and by drag and drop, and the order is saved', async () => {
-  const page = await newPage();
+  const page = await newPage(browser);
   await openLoggedIn(page, '/filters');
   await page.getByRole('button', { name: 'Nouvelle règle' }).waitFor();
   const before = await ruleNames(page);
@@ -167,7 +155,7 @@ test('rules are reordered with the buttons and by drag and drop, and the order i
 });
 
 test('on a phone: the filters page and its editor have big touch targets', async () => {
-  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await openLoggedIn(page, '/filters');
   await page.getByRole('button', { name: 'Nouvelle règle' }).tap();
   await page.locator('#rule-editor').waitFor();

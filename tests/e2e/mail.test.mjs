@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 
-import { launchChromium } from './browser.mjs';
+import { done, launchChromium, newPage } from './browser.mjs';
 
 import { appendMessages, createMailbox, deleteMailbox } from './imap.mjs';
 
@@ -65,20 +65,7 @@ function remoteImageMail(subject, src) {
   );
 }
 
-/** A new page (own cookies and storage), optionally phone-sized. */
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  return page;
-}
 
-/** Closes the page's context; the page must not have thrown. */
-async function done(page) {
-  await page.context().close();
-  assert.deepEqual(page.errors, [], 'errors in the page');
-}
 
 /** Logs in through the login page, which must be showing. */
 async function loginWithForm(page, user = USER, password = PASSWORD) {
@@ -101,7 +88,7 @@ function messagePath(uid, folder = 'INBOX') {
 }
 
 test('the login page is in French, with its help links, and English is remembered', async () => {
-  const page = await newPage();
+  const page = await newPage(browser);
   await page.goto(`${BASE}/login`);
   await assert.doesNotReject(page.getByLabel('Identifiant').waitFor());
   assert.equal(await page.getByLabel('Mot de passe').getAttribute('type'), 'password');
@@ -126,7 +113,7 @@ test('the login page is in French, with its help links, and English is remembere
 });
 
 test('login errors are said plainly, in an alert', async () => {
-  const page = await newPage();
+  const page = await newPage(browser);
   await page.goto(`${BASE}/login`);
   await page.getByRole('button', { name: 'Connexion', exact: true }).click();
   await page.getByRole('alert').getByText('Saisissez votre identifiant et votre mot de passe.').waitFor();
@@ -143,7 +130,7 @@ test('login errors are said plainly, in an alert', async () => {
 test('a deep link asks to log in, then opens the message; the inbox shows in the title', async () => {
   const subject = `Lien direct ${RUN}`;
   const [uid] = await appendMessages(USER, PASSWORD, 'INBOX', [plainMail(subject)]);
-  const page = await newPage();
+  const page = await newPage(browser);
   await page.goto(BASE + messagePath(uid));
   await page.waitForURL(/\/login\?next=/);
   await loginWithForm(page);
@@ -160,7 +147,7 @@ test('a deep link asks to log in, then opens the message; the inbox shows in the
 test('the inbox lists messages; a click opens one and the list marks it read', async () => {
   const subject = `Clic ${RUN}`;
   const [uid] = await appendMessages(USER, PASSWORD, 'INBOX', [plainMail(subject)]);
-  const page = await newPage();
+  const page = await newPage(browser);
   await openLoggedIn(page, '/mail/INBOX');
   const row = page.locator(`.message-list .message-row[data-uid="${uid}"]`);
   await row.waitFor();
@@ -185,7 +172,7 @@ test('the inbox lists messages; a click opens one and the list marks it read', a
 
 test('hostile HTML runs nothing and loads nothing', async () => {
   const [uid] = await appendMessages(USER, PASSWORD, 'INBOX', [readFileSync(new URL('hostile.eml', FIXTURES))]);
-  const page = await newPage();
+  const page = await newPage(browser);
   const dialogs = [];
   const leaks = [];
   page.on('dialog', (d) => {
@@ -226,7 +213,7 @@ test('remote images stay blocked until the user allows them', async () => {
     const src = `http://127.0.0.1:${server.address().port}/logo.gif?run=${RUN}`;
     const subject = `Images distantes ${RUN}`;
     const [uid] = await appendMessages(USER, PASSWORD, 'INBOX', [remoteImageMail(subject, src)]);
-    const page = await newPage();
+    const page = await newPage(browser);
     await openLoggedIn(page, messagePath(uid));
     const bar = page.locator('.remote-bar');
     await bar.getByText('Les images distantes ont été bloquées pour protéger votre vie privée.').waitFor();
@@ -250,7 +237,7 @@ test('flag, mark unread, move, delete, and delete for good after a warning', asy
   try {
     const subject = `Actions ${RUN}`;
     const [uid] = await appendMessages(USER, PASSWORD, folder, [plainMail(subject)]);
-    const page = await newPage();
+    const page = await newPage(browser);
     await openLoggedIn(page, messagePath(uid, folder));
     await page.getByRole('heading', { name: subject }).waitFor();
     const row = page.locator(`.message-row[data-uid="${uid}"]`);
@@ -306,7 +293,7 @@ test('a long folder is virtualized: few rows in the page, the last one reachable
       return { raw: plainMail(`Message ${i + 1} ${RUN}`, 'Bonjour.\r\n', date), date };
     });
     await appendMessages(USER, PASSWORD, folder, mails, '\\Seen');
-    const page = await newPage();
+    const page = await newPage(browser);
     await openLoggedIn(page, `/mail/${encodeURIComponent(folder)}`);
     // Newest first.
     await page.locator('.message-row[aria-posinset="1"]', { hasText: `Message ${count} ${RUN}` }).waitFor();
@@ -329,7 +316,7 @@ test('a long folder is virtualized: few rows in the page, the last one reachable
 test('on a phone: one pane at a time, a back button, big touch targets', async () => {
   const subject = `Téléphone ${RUN}`;
   const [uid] = await appendMessages(USER, PASSWORD, 'INBOX', [plainMail(subject)]);
-  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await openLoggedIn(page, '/mail/INBOX');
   const folders = page.locator('.pane-folders');
   const list = page.locator('.pane-list');
@@ -375,7 +362,7 @@ async function assertTouchTargets(page) {
 }
 
 test('when the session ends, the next action leads to the login page, which says why', async () => {
-  const page = await newPage();
+  const page = await newPage(browser);
   await openLoggedIn(page, '/mail/INBOX');
   await page.locator('.message-row').first().waitFor();
   await page.context().clearCookies();
