@@ -41,6 +41,23 @@ pub enum ApiError {
     /// The active filters were written by another program: replacing them
     /// needs the user's consent.
     ForeignFilters,
+    /// The submission server refused some recipients (the addresses and
+    /// its answer); nothing was sent.
+    RecipientsRefused {
+        addresses: Vec<String>,
+        detail: String,
+    },
+    /// The message is larger than the submission server accepts.
+    MessageTooLarge { max_bytes: u64 },
+    /// The submission server refused the message; the text is its answer.
+    /// Nothing was sent.
+    SendRefused { detail: String },
+    /// Someone changed this item elsewhere since it was read: nothing was
+    /// overwritten; reload it and apply the change again.
+    EditConflict,
+    /// An uploaded attachment is no longer on the server (the session
+    /// ended or the server restarted): attach the file again.
+    AttachmentExpired,
     /// Something failed on our side; the cause is in the server's log.
     Internal,
 }
@@ -59,6 +76,11 @@ impl ApiError {
             ApiError::QuotaExceeded => 507,
             ApiError::InvalidRequest { .. } | ApiError::InvalidFilters { .. } => 400,
             ApiError::ForeignFilters => 409,
+            ApiError::RecipientsRefused { .. } => 422,
+            ApiError::MessageTooLarge { .. } => 413,
+            ApiError::SendRefused { .. } => 502,
+            ApiError::EditConflict => 412,
+            ApiError::AttachmentExpired => 410,
             ApiError::ServerUnknown | ApiError::ServerUnavailable => 503,
             ApiError::ServerRefused { .. } => 502,
             ApiError::Internal => 500,

@@ -2,9 +2,12 @@
 //! the frontend (wasm32). One module per area. No I/O lives here; pure logic
 //! both sides need (such as the folder role ordering) may.
 
+pub mod compose;
+pub mod contacts;
 pub mod error;
 pub mod filters;
 pub mod mail;
+pub mod prefs;
 pub mod session;
 
 pub use error::ApiError;

@@ -101,6 +101,23 @@ fn api_error(e: &ApiError) -> String {
         ApiError::ForeignFilters => {
             "Your current filters were made by another program. Replace them only if you no longer need them.".into()
         }
+        ApiError::RecipientsRefused { addresses, detail } => format!(
+            "The sending server refuses {} ({detail}). Nothing was sent: correct the address and send again; your message is kept in Drafts.",
+            addresses.join(", ")
+        ),
+        ApiError::MessageTooLarge { max_bytes } => format!(
+            "This message is too large: the sending server accepts at most {}. Remove an attachment or share the file another way; your message is kept in Drafts.",
+            crate::format::format_size(*max_bytes, &EN)
+        ),
+        ApiError::SendRefused { detail } => format!(
+            "The sending server refused this message ({detail}). Nothing was sent; your message is kept in Drafts."
+        ),
+        ApiError::EditConflict => {
+            "This item was changed elsewhere meanwhile. Nothing was overwritten: the current version is shown, make your change again.".into()
+        }
+        ApiError::AttachmentExpired => {
+            "An attachment is no longer on the server. Attach the file again.".into()
+        }
         ApiError::Internal => {
             "Something went wrong on the server. Try again; if it keeps happening, tell the help desk.".into()
         }

@@ -108,6 +108,23 @@ fn api_error(e: &ApiError) -> String {
         ApiError::ForeignFilters => {
             "Vos filtres actuels ont été créés par un autre logiciel. Ne les remplacez que si vous n'en avez plus besoin.".into()
         }
+        ApiError::RecipientsRefused { addresses, detail } => format!(
+            "Le serveur d'envoi refuse {} ({detail}). Rien n'a été envoyé : corrigez l'adresse puis renvoyez ; votre message est conservé dans les brouillons.",
+            addresses.join(", ")
+        ),
+        ApiError::MessageTooLarge { max_bytes } => format!(
+            "Ce message est trop lourd : le serveur d'envoi accepte au plus {}. Retirez une pièce jointe ou partagez le fichier autrement ; votre message est conservé dans les brouillons.",
+            crate::format::format_size(*max_bytes, &FR)
+        ),
+        ApiError::SendRefused { detail } => format!(
+            "Le serveur d'envoi a refusé ce message ({detail}). Rien n'a été envoyé ; votre message est conservé dans les brouillons."
+        ),
+        ApiError::EditConflict => {
+            "Cet élément a été modifié ailleurs entre-temps. Rien n'a été écrasé : la version actuelle est affichée, refaites votre modification.".into()
+        }
+        ApiError::AttachmentExpired => {
+            "Une pièce jointe n'est plus disponible sur le serveur. Joignez le fichier à nouveau.".into()
+        }
         ApiError::Internal => {
             "Une erreur est survenue sur le serveur. Réessayez ; si cela continue, prévenez l'assistance.".into()
         }

@@ -356,6 +356,14 @@ mod tests {
             ApiError::InvalidRequest { detail: "y".into() },
             ApiError::InvalidFilters { detail: "z".into() },
             ApiError::ForeignFilters,
+            ApiError::RecipientsRefused {
+                addresses: vec!["a@b.fr".into()],
+                detail: "550".into(),
+            },
+            ApiError::MessageTooLarge { max_bytes: 1000 },
+            ApiError::SendRefused { detail: "554".into() },
+            ApiError::EditConflict,
+            ApiError::AttachmentExpired,
             ApiError::Internal,
         ];
         for lang in Lang::ALL {
