@@ -15,26 +15,41 @@ step() {
 }
 
 # build_frontend: trunk release builds into dist/ (wasm-opt from npm's
-# binaryen): index.html, the main bundle, and filters.html, the bundle with
-# the filters page (built with the `filters` feature), loaded only there.
+# binaryen): index.html with the main bundle (login and mail), then one page
+# per extra bundle, each index.html built with a cargo feature and its own
+# styles, loaded only on its pages (the backend maps the paths):
+#   filters.html  the `filters` feature: /filters
+#   compose.html  the `compose` feature: /compose, /contacts, /settings
 build_frontend() {
-  local log="$CARGO_TARGET_DIR/trunk.log" extra="$CARGO_TARGET_DIR/dist-filters"
-  local page="$root/.filters.html"
+  local log="$CARGO_TARGET_DIR/trunk.log" bundle extra page links css
   mkdir -p "$CARGO_TARGET_DIR"
-  # The filters page's HTML is index.html with the feature and its styles.
-  sed -e 's|data-type="main" />|data-type="main" data-cargo-features="filters" />|' \
-    -e 's|^  </head>|    <link data-trunk rel="inline" type="css" href="style/filters.css" />\n  </head>|' \
-    "$root/index.html" >"$page"
-  (cd "$root" && trunk build --release --dist "$root/dist" index.html >"$log" 2>&1 &&
-    trunk build --release --dist "$extra" "$page" >>"$log" 2>&1) || {
-    rm -f "$page"
+  (cd "$root" && trunk build --release --dist "$root/dist" index.html >"$log" 2>&1) || {
     tail -n 60 "$log"
     return 1
   }
-  rm -f "$page"
-  mv "$extra/index.html" "$root/dist/filters.html"
-  cp -n "$extra"/* "$root/dist/"
-  rm -rf "$extra"
+  for bundle in filters compose; do
+    extra="$CARGO_TARGET_DIR/dist-$bundle"
+    page="$root/.$bundle.html"
+    # Its styles: style/<bundle>.css and style/<bundle>-*.css.
+    links=""
+    for css in "$root"/style/"$bundle".css "$root"/style/"$bundle"-*.css; do
+      if [ -f "$css" ]; then
+        links="$links    <link data-trunk rel=\"inline\" type=\"css\" href=\"style/${css##*/}\" />\n"
+      fi
+    done
+    sed -e "s|data-type=\"main\" />|data-type=\"main\" data-cargo-features=\"$bundle\" />|" \
+      -e "s|^  </head>|$links  </head>|" \
+      "$root/index.html" >"$page"
+    (cd "$root" && trunk build --release --dist "$extra" "$page" >>"$log" 2>&1) || {
+      rm -f "$page"
+      tail -n 60 "$log"
+      return 1
+    }
+    rm -f "$page"
+    mv "$extra/index.html" "$root/dist/$bundle.html"
+    cp -n "$extra"/* "$root/dist/"
+    rm -rf "$extra"
+  done
 }
 
 # start_facteur BINARY PORT LOG: starts Facteur against the test servers,

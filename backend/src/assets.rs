@@ -208,14 +208,13 @@ pub async fn serve(
             ) {
                 return StatusCode::NOT_FOUND.into_response();
             }
-            // The filters page has a bundle of its own (see tests/lib.sh).
-            let page = if path == "/filters" || path.starts_with("/filters/") {
-                assets
+            // Some pages have a bundle of their own (see tests/lib.sh).
+            let page = match bundle_page(path) {
+                Some(html) => assets
                     .files
-                    .get_key_value("/filters.html")
-                    .or_else(|| assets.files.get_key_value("/index.html"))
-            } else {
-                assets.files.get_key_value("/index.html")
+                    .get_key_value(html)
+                    .or_else(|| assets.files.get_key_value("/index.html")),
+                None => assets.files.get_key_value("/index.html"),
             };
             match page {
                 Some((k, a)) => (k.as_str(), a),
@@ -284,6 +283,18 @@ pub async fn serve(
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     resp
+}
+
+/// The page of the bundle that holds the app route `path`, when it is not
+/// the main one: the filters (`filters.html`), and writing mail with the
+/// address book and the settings (`compose.html`).
+fn bundle_page(path: &str) -> Option<&'static str> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "filters" => Some("/filters.html"),
+        "compose" | "contacts" | "settings" => Some("/compose.html"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -408,6 +419,25 @@ mod tests {
         );
         let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
         assert!(body.ends_with(b"filters</html>"));
+        // Compose, contacts and settings share one; without it, the main page.
+        let r = fetch(&state, "/compose", "").await;
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        assert!(!body.ends_with(b"filters</html>"));
+        std::fs::write(dir.join("compose.html"), "<html>compose</html>").unwrap();
+        let state = crate::AppState::new({
+            let mut c = crate::config::Config::for_tests();
+            c.dist_dir = dir.clone();
+            c
+        })
+        .unwrap();
+        for path in ["/compose", "/contacts", "/settings/identites"] {
+            let r = fetch(&state, path, "").await;
+            let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+            assert!(body.ends_with(b"compose</html>"), "{path}");
+        }
+        let r = fetch(&state, "/composer", "").await;
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        assert!(!body.ends_with(b"compose</html>"));
         std::fs::remove_dir_all(&dir).ok();
     }
 

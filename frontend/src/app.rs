@@ -6,13 +6,16 @@
 //! percent-encoded segment (`shared::mail::encode_segment`). Both mail
 //! routes are one page, so opening a message keeps the list (and its
 //! scroll position) in place. `/filters[?new=from:<address>&name=…]`: the
-//! filter rules and the out-of-office reply.
+//! filter rules and the out-of-office reply. `/compose[?…]` (see
+//! [`crate::pages::links`]), `/contacts`, `/settings`: writing mail, the
+//! address book and the settings, in the compose bundle.
 
-use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use shared::mail::encode_segment;
 
 use crate::i18n::t;
+#[cfg(feature = "compose")]
+use crate::pages::{compose::ComposePage, contacts::ContactsPage, settings::SettingsPage};
 #[cfg(feature = "filters")]
 use crate::pages::filters::FiltersPage;
 use crate::pages::login::{LoginPage, safe_next};
@@ -30,6 +33,9 @@ pub enum Page {
     Login,
     Mail,
     Filters,
+    Compose,
+    Contacts,
+    Settings,
     /// `/` and `/mail`: go to [`HOME`].
     Home,
     NotFound,
@@ -41,6 +47,9 @@ pub fn page_for(path: &str) -> Page {
         "" | "/mail" => Page::Home,
         "/login" => Page::Login,
         "/filters" => Page::Filters,
+        "/compose" => Page::Compose,
+        "/contacts" => Page::Contacts,
+        "/settings" => Page::Settings,
         p if p.starts_with("/mail/") => Page::Mail,
         _ => Page::NotFound,
     }
@@ -57,7 +66,10 @@ pub fn App() -> impl IntoView {
     // back to where the user was going), the login page is left once
     // logged in.
     Effect::new(move |_| match (page.get(), session.state.get()) {
-        (Page::Mail | Page::Filters, SessionState::LoggedOut(reason)) => {
+        (
+            Page::Mail | Page::Filters | Page::Compose | Page::Contacts | Page::Settings,
+            SessionState::LoggedOut(reason),
+        ) => {
             let to = if reason == LoggedOutReason::LoggedOut {
                 "/login".to_string()
             } else {
@@ -76,11 +88,14 @@ pub fn App() -> impl IntoView {
         _ => {}
     });
     move || match page.get() {
-        Page::Login => EitherOf4::A(LoginPage()),
-        Page::Mail => EitherOf4::B(MailPage()),
-        Page::Filters => EitherOf4::C(filters_page()),
+        Page::Login => LoginPage().into_any(),
+        Page::Mail => MailPage().into_any(),
+        Page::Filters => filters_page(),
+        Page::Compose => compose_page(Page::Compose),
+        Page::Contacts => compose_page(Page::Contacts),
+        Page::Settings => compose_page(Page::Settings),
         // Home: on its way to the inbox.
-        Page::Home | Page::NotFound => EitherOf4::D((page.get() == Page::NotFound).then(NotFound)),
+        Page::Home | Page::NotFound => (page.get() == Page::NotFound).then(NotFound).into_any(),
     }
 }
 
@@ -88,12 +103,37 @@ pub fn App() -> impl IntoView {
 /// `filters` feature) so that the mail pages load fast: without it, going
 /// there is a full page load, which the backend answers with that bundle.
 #[cfg(feature = "filters")]
-fn filters_page() -> impl IntoView {
-    FiltersPage()
+fn filters_page() -> AnyView {
+    FiltersPage().into_any()
 }
 
 #[cfg(not(feature = "filters"))]
-fn filters_page() -> impl IntoView {
+fn filters_page() -> AnyView {
+    load_other_bundle();
+    ().into_any()
+}
+
+/// Writing mail, the address book and the settings live in the compose
+/// bundle (compose.html, the `compose` feature), the same way.
+#[cfg(feature = "compose")]
+fn compose_page(page: Page) -> AnyView {
+    match page {
+        Page::Compose => ComposePage().into_any(),
+        Page::Contacts => ContactsPage().into_any(),
+        _ => SettingsPage().into_any(),
+    }
+}
+
+#[cfg(not(feature = "compose"))]
+fn compose_page(_page: Page) -> AnyView {
+    load_other_bundle();
+    ().into_any()
+}
+
+/// Loads the current address again from the server, which answers with the
+/// bundle that has its page.
+#[cfg_attr(all(feature = "filters", feature = "compose"), allow(dead_code))]
+fn load_other_bundle() {
     if let Some(w) = web_sys::window() {
         let loc = w.location();
         let path = loc.pathname().unwrap_or_default();
@@ -128,6 +168,9 @@ mod tests {
         assert_eq!(page_for("/mail/INBOX"), Page::Mail);
         assert_eq!(page_for("/mail/INBOX/4"), Page::Mail);
         assert_eq!(page_for("/filters"), Page::Filters);
+        assert_eq!(page_for("/compose"), Page::Compose);
+        assert_eq!(page_for("/contacts/"), Page::Contacts);
+        assert_eq!(page_for("/settings"), Page::Settings);
         assert_eq!(page_for("/nope"), Page::NotFound);
     }
 }

@@ -4,8 +4,14 @@
 //! One module per API area, like `shared`.
 
 #[cfg(feature = "filters")]
+#[cfg(feature = "compose")]
+pub mod compose;
+#[cfg(feature = "compose")]
+pub mod contacts;
 pub mod filters;
 pub mod mail;
+#[cfg(feature = "compose")]
+pub mod prefs;
 pub mod session;
 
 use std::cell::RefCell;
@@ -130,7 +136,7 @@ impl Default for Aborter {
 pub enum Method {
     Get,
     Post,
-    #[cfg_attr(not(feature = "filters"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "filters", feature = "compose")), allow(dead_code))]
     Put,
     Delete,
 }

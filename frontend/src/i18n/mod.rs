@@ -4,6 +4,10 @@
 
 mod en;
 mod fr;
+#[cfg(feature = "compose")]
+pub mod people;
+#[cfg(feature = "compose")]
+pub mod write;
 
 use leptos::prelude::*;
 use shared::ApiError;

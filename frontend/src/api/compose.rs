@@ -1,0 +1,1 @@
+//! Writing mail: limits, uploads, drafts, sending.
