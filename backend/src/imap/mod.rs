@@ -15,7 +15,7 @@ use async_imap::{
     Client, Session,
     imap_proto::{
         self, AttributeValue, BodyStructure, MailboxDatum, NameAttribute, Response, ResponseCode,
-        Status, StatusAttribute,
+        Status, StatusAttribute, rfc4315::UidSetMember,
     },
 };
 use shared::mail::{Flags, Folder, FolderRole, Quota};
@@ -298,6 +298,8 @@ pub struct ImapConn {
     /// read: a connection left so (its caller dropped mid-command) holds
     /// unread responses and must not be reused.
     in_flight: bool,
+    /// The UID the last APPEND was given (UIDPLUS `APPENDUID`).
+    last_append_uid: Option<u32>,
     /// Commands completed, so that a retry happens only when nothing did.
     completed: u64,
     /// Bumped whenever the selected folder's membership changes.
@@ -346,6 +348,7 @@ impl ImapConn {
             delimiter: None,
             roles: HashMap::new(),
             in_flight: false,
+            last_append_uid: None,
             completed: 0,
             generation: 0,
         };
@@ -390,7 +393,7 @@ impl ImapConn {
     async fn each_within(
         &mut self,
         cmd: &str,
-        literal: Option<&[u8]>,
+        literal: Option<(&[u8], &str)>,
         timeout: Duration,
         mut each: impl FnMut(&Response<'_>),
     ) -> Result<(), ImapError> {
@@ -399,12 +402,14 @@ impl ImapConn {
         let start_exists = self.selected.as_ref().map(|s| s.exists);
         let mut exists = start_exists;
         let mut changed = false;
+        let mut append_uid = None;
         self.in_flight = true;
         let result = tokio::time::timeout(timeout, async {
             let tag = self.session.run_command(cmd).await?;
-            if let Some(lit) = literal {
+            if let Some((lit, rest)) = literal {
                 let stream = self.session.get_mut();
                 stream.write_all(lit).await?;
+                stream.write_all(rest.as_bytes()).await?;
                 stream.write_all(b"\r\n").await?;
                 stream.flush().await?;
             }
@@ -419,6 +424,12 @@ impl ImapConn {
                         status,
                         outcome,
                     } if *t == tag => {
+                        if let Some(ResponseCode::AppendUid(_, set)) = &outcome.code {
+                            append_uid = set.first().map(|m| match m {
+                                UidSetMember::Uid(u) => *u,
+                                UidSetMember::UidRange(r) => *r.start(),
+                            });
+                        }
                         return match status {
                             Status::Ok => Ok(()),
                             other => Err(ImapError::from_refusal(
@@ -483,6 +494,7 @@ impl ImapConn {
             }
             _ => {}
         }
+        self.last_append_uid = append_uid;
         if changed && let Some(sel) = self.selected.as_mut() {
             sel.exists = exists.unwrap_or(sel.exists);
             let path = sel.path.clone();
@@ -1072,16 +1084,9 @@ impl ImapConn {
         flags: &[&str],
         date: Option<&str>,
         raw: &[u8],
-    ) -> Result<(), ImapError> {
+    ) -> Result<Option<u32>, ImapError> {
         for f in flags {
-            let ok = matches!(
-                *f,
-                "\\Seen" | "\\Answered" | "\\Flagged" | "\\Draft" | "\\Deleted"
-            ) || (f.starts_with('$')
-                && f[1..]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            if !ok {
+            if !is_flag(f) {
                 return Err(ImapError::Invalid(format!("drapeau « {f} »")));
             }
         }
@@ -1094,7 +1099,8 @@ impl ImapConn {
         let timeout = self.timeout * 6;
         let result = if self.has("LITERAL+") {
             let cmd = format!("APPEND {mailbox} ({flags}){date} {{{}+}}", raw.len());
-            self.each_within(&cmd, Some(raw), timeout, |_| {}).await
+            self.each_within(&cmd, Some((raw, "")), timeout, |_| {})
+                .await
         } else {
             let mailbox = mutf7::encode(path);
             let flags = format!("({flags})");
@@ -1128,9 +1134,113 @@ impl ImapConn {
             Err(e) => Err(e),
             Ok(()) => {
                 self.sorted.remove(path);
-                Ok(())
+                // The new message's UID (UIDPLUS), when the server said it.
+                Ok(self.last_append_uid.take())
             }
         }
+    }
+
+    /// Adds flags or keywords (`\Answered`, `$Forwarded`, `$Junk`…) to messages.
+    pub async fn add_flags(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        flags: &[&str],
+    ) -> Result<(), ImapError> {
+        for f in flags {
+            if !is_flag(f) {
+                return Err(ImapError::Invalid(format!("drapeau « {f} »")));
+            }
+        }
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        self.command(&format!(
+            "UID STORE {set} +FLAGS.SILENT ({})",
+            flags.join(" ")
+        ))
+        .await
+    }
+
+    /// Reads a private server annotation of the account (RFC 5464
+    /// METADATA on the server, mailbox `""`), `None` when unset.
+    pub async fn get_metadata(&mut self, entry: &str) -> Result<Option<String>, ImapError> {
+        if !self.has("METADATA") {
+            return Err(ImapError::Refused(
+                "le serveur ne conserve pas les préférences (METADATA absent)".into(),
+            ));
+        }
+        let entry = metadata_entry(entry)?;
+        let mut value = None;
+        self.each(&format!("GETMETADATA \"\" {entry}"), |r| {
+            if let Response::MailboxData(MailboxDatum::MetadataSolicited { values, .. }) = r {
+                for m in values {
+                    if m.entry.eq_ignore_ascii_case(&entry) {
+                        value = m.value.clone();
+                    }
+                }
+            }
+        })
+        .await?;
+        Ok(value)
+    }
+
+    /// Writes (or with `None` removes) a private server annotation; the
+    /// value goes as a literal so any text fits.
+    pub async fn set_metadata(
+        &mut self,
+        entry: &str,
+        value: Option<&str>,
+    ) -> Result<(), ImapError> {
+        if !self.has("METADATA") {
+            return Err(ImapError::Refused(
+                "le serveur ne conserve pas les préférences (METADATA absent)".into(),
+            ));
+        }
+        let entry = metadata_entry(entry)?;
+        match value {
+            None => {
+                self.command(&format!("SETMETADATA \"\" ({entry} NIL)"))
+                    .await
+            }
+            Some(v) if self.has("LITERAL+") => {
+                let cmd = format!("SETMETADATA \"\" ({entry} {{{}+}}", v.len());
+                let timeout = self.timeout;
+                self.each_within(&cmd, Some((v.as_bytes(), ")")), timeout, |_| {})
+                    .await
+            }
+            Some(v) => {
+                let q = quote(v)?;
+                self.command(&format!("SETMETADATA \"\" ({entry} {q})"))
+                    .await
+            }
+        }
+    }
+}
+
+/// A system flag or a keyword made of letters, digits and `_` after `$`.
+fn is_flag(f: &str) -> bool {
+    matches!(
+        f,
+        "\\Seen" | "\\Answered" | "\\Flagged" | "\\Draft" | "\\Deleted"
+    ) || (f.len() > 1
+        && f.starts_with('$')
+        && f[1..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// A METADATA entry name under `/private/` or `/shared/`, letters,
+/// digits and `.`, `-`, `_`, `/` only.
+fn metadata_entry(entry: &str) -> Result<String, ImapError> {
+    let ok = (entry.starts_with("/private/") || entry.starts_with("/shared/"))
+        && !entry.contains("//")
+        && entry
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "./-_".contains(c));
+    if ok {
+        Ok(entry.to_string())
+    } else {
+        Err(ImapError::Invalid(format!("entrée « {entry} »")))
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod filters;
 pub mod folders;
 pub mod messages;
+pub mod prefs;
 pub mod session;
 
 use axum::{
@@ -37,6 +38,8 @@ use crate::{AppState, auth::Json, error::AppError};
         filters::get,
         filters::save,
         filters::dry_run,
+        prefs::get,
+        prefs::put,
     ),
     components(schemas(shared::ApiError))
 )]
@@ -65,6 +68,7 @@ pub fn api_router() -> Router<AppState> {
                 .delete(session::logout),
         )
         .route("/folders", get(folders::list))
+        .route("/preferences", get(prefs::get).put(prefs::put))
         .route("/filters", get(filters::get).put(filters::save))
         .route("/filters/dry-run", post(filters::dry_run))
         .route("/folders/{folder}/messages", get(messages::page))
