@@ -3,11 +3,11 @@
 //! decoded from any non-2xx answer, and network failures told apart.
 //! One module per API area, like `shared`.
 
-#[cfg(feature = "filters")]
 #[cfg(feature = "compose")]
 pub mod compose;
 #[cfg(feature = "compose")]
 pub mod contacts;
+#[cfg(feature = "filters")]
 pub mod filters;
 pub mod mail;
 #[cfg(feature = "compose")]
@@ -58,6 +58,13 @@ pub fn forget_csrf_token(token: &str) {
             *t = None;
         }
     });
+}
+
+/// The session's anti-CSRF token, for requests not made with `fetch`
+/// (uploads with progress go through `XMLHttpRequest`).
+#[cfg(feature = "compose")]
+pub fn csrf_token() -> Option<String> {
+    CSRF_TOKEN.with(|t| t.borrow().clone())
 }
 
 /// Called when any request answers `not_authenticated`: the session is gone.
