@@ -13,6 +13,9 @@ use crate::format::{format_full_date, format_size, local_seconds};
 use crate::i18n::{Tr, t, use_tr};
 use crate::linkify::{Segment, linkify};
 use crate::pages::filters_link::{new_list_rule_href, new_rule_href};
+use crate::pages::links::{CONTACTS_PATH, answer_href, draft_href};
+use shared::compose::ComposeMode;
+use shared::mail::encode_segment;
 use crate::router::use_router;
 
 /// What the message view lets the user do; the page does it.
@@ -51,6 +54,9 @@ pub fn MessageView(
     /// The message is in the Trash: deleting is for good.
     #[prop(into)]
     in_trash: Signal<bool>,
+    /// The message is a draft: it is continued, not answered.
+    #[prop(into)]
+    in_drafts: Signal<bool>,
     actions: MessageActions,
 ) -> impl IntoView {
     let tr = use_tr();
@@ -123,6 +129,38 @@ pub fn MessageView(
             new_rule_href(&a.email, name.unwrap_or(&a.email))
         }),
     };
+    // Answering and forwarding open the compose bundle (a full page load).
+    let answers = {
+        let folder = folder.clone();
+        move || {
+            if in_drafts.get() {
+                let href = draft_href(&folder, uid);
+                return view! {
+                    <a class="button primary" href=href>{t(|t| t.continue_draft)}</a>
+                }
+                .into_any();
+            }
+            let link = |mode: ComposeMode, label: fn(&Tr) -> &'static str, class: &'static str| {
+                view! { <a class=class href=answer_href(mode, &folder, uid)>{t(label)}</a> }
+            };
+            view! {
+                {link(ComposeMode::Reply, |t| t.reply, "button primary")}
+                {link(ComposeMode::ReplyAll, |t| t.reply_all, "button")}
+                {link(ComposeMode::Forward, |t| t.forward, "button")}
+                {link(ComposeMode::ForwardAsAttachment, |t| t.forward_attached, "button")}
+            }
+            .into_any()
+        }
+    };
+    // "Ajouter aux contacts": the address book with the sender filled in.
+    let add_contact = message.from.first().map(|a| {
+        let name = a.name.clone().unwrap_or_default();
+        format!(
+            "{CONTACTS_PATH}?new={}&name={}",
+            encode_segment(&a.email),
+            encode_segment(&name)
+        )
+    });
     view! {
         <article class="message-view" aria-labelledby="message-subject">
             <header class="message-header">
@@ -138,6 +176,7 @@ pub fn MessageView(
                 </dl>
             </header>
             <div class="message-actions" role="toolbar" aria-label=t(|t| t.actions_label)>
+                {answers}
                 <button type="button" class="button" disabled=busy on:click=move |_| actions.mark_unread.run(())>
                     {t(|t| t.mark_unread)}
                 </button>
@@ -176,6 +215,9 @@ pub fn MessageView(
                     {Signal::derive(move || if in_trash.get() { tr().delete_forever } else { tr().delete })}
                 </button>
                 <a class="button" href=raw download="">{t(|t| t.download_eml)}</a>
+                {add_contact.map(|href| view! {
+                    <a class="button" href=href>{t(|t| t.add_to_contacts)}</a>
+                })}
                 {filter_href.map(|href| {
                     let to = href.clone();
                     view! {

@@ -209,6 +209,16 @@ pub const EN: Tr = Tr {
     #[cfg(feature = "filters")]
     mail: "Mail",
     create_filter: "Create a filter",
+
+    new_message: "New message",
+    reply: "Reply",
+    reply_all: "Reply all",
+    forward: "Forward",
+    forward_attached: "Forward as attachment",
+    continue_draft: "Continue this draft",
+    add_to_contacts: "Add to contacts",
+    contacts: "Contacts",
+    settings: "Settings",
     #[cfg(feature = "filters")]
     rules: "Rules",
     #[cfg(feature = "filters")]

@@ -217,6 +217,16 @@ pub const FR: Tr = Tr {
     #[cfg(feature = "filters")]
     mail: "Courrier",
     create_filter: "Créer un filtre",
+
+    new_message: "Nouveau message",
+    reply: "Répondre",
+    reply_all: "Répondre à tous",
+    forward: "Transférer",
+    forward_attached: "Transférer en pièce jointe",
+    continue_draft: "Continuer ce brouillon",
+    add_to_contacts: "Ajouter aux contacts",
+    contacts: "Contacts",
+    settings: "Paramètres",
     #[cfg(feature = "filters")]
     rules: "Règles",
     #[cfg(feature = "filters")]

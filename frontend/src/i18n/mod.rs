@@ -158,6 +158,17 @@ pub struct Tr {
     #[cfg(feature = "filters")]
     pub mail: &'static str,
     pub create_filter: &'static str,
+
+    // Writing (the pages are in the compose bundle; these are the ways in).
+    pub new_message: &'static str,
+    pub reply: &'static str,
+    pub reply_all: &'static str,
+    pub forward: &'static str,
+    pub forward_attached: &'static str,
+    pub continue_draft: &'static str,
+    pub add_to_contacts: &'static str,
+    pub contacts: &'static str,
+    pub settings: &'static str,
     #[cfg(feature = "filters")]
     pub rules: &'static str,
     #[cfg(feature = "filters")]

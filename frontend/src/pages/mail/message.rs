@@ -107,6 +107,11 @@ pub fn MessagePage() -> impl IntoView {
             .find(&route.folder.get())
             .is_some_and(|f| f.role == Some(FolderRole::Trash))
     });
+    let in_drafts = Signal::derive(move || {
+        folders
+            .find(&route.folder.get())
+            .is_some_and(|f| f.role == Some(FolderRole::Drafts))
+    });
     let move_targets = Signal::derive(move || {
         let t = tr();
         let current = route.folder.get();
@@ -228,6 +233,7 @@ pub fn MessagePage() -> impl IntoView {
                         busy
                         move_targets
                         in_trash
+                        in_drafts
                         actions
                     />
                 }

@@ -17,6 +17,8 @@ use crate::components::{
 };
 use crate::i18n::{t, use_tr};
 use crate::pages::filters_link::FILTERS_PATH;
+use crate::pages::links::{COMPOSE_PATH, CONTACTS_PATH, SETTINGS_PATH, answer_href, go};
+use shared::compose::ComposeMode;
 use crate::router::use_router;
 use crate::state::folders::{display_name, provide_folders};
 use crate::state::mailbox::MailboxCtx;
@@ -108,6 +110,40 @@ fn MailShell() -> impl IntoView {
     provide_context(RouteCtx { folder, message });
 
     let folders = provide_folders();
+
+    // Keyboard: c writes, r / a / f answer the open message. Not while
+    // typing, nor with a modifier (the browser's own shortcuts).
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // The listener outlives this page (logging out shows the login page).
+        let on_mail = router.path.with_untracked(|p| p.starts_with("/mail"));
+        if !on_mail || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || el.is_content_editable()
+            });
+        if typing {
+            return;
+        }
+        let open = message.get_untracked().flatten();
+        let mode = match ev.key().as_str() {
+            "c" => {
+                go(COMPOSE_PATH);
+                return;
+            }
+            "r" => ComposeMode::Reply,
+            "a" => ComposeMode::ReplyAll,
+            "f" => ComposeMode::Forward,
+            _ => return,
+        };
+        if let Some(uid) = open {
+            go(&answer_href(mode, &folder.get_untracked(), uid));
+        }
+    });
     folders.refresh();
     MailboxCtx::provide(folder);
 
@@ -204,6 +240,10 @@ fn MailShell() -> impl IntoView {
                 </button>
                 <span class="brand">{brand}</span>
                 <span class="user-email" title=t(|t| t.signed_in_as)>{email}</span>
+                <a class="button primary compose-button" href=COMPOSE_PATH title=t(|t| t.new_message) aria-keyshortcuts="c">
+                    <span aria-hidden="true">"✎"</span>
+                    <span class="compose-text">{t(|t| t.new_message)}</span>
+                </a>
                 <a class="button header-link" href=FILTERS_PATH on:click=move |ev| router.follow(&ev, FILTERS_PATH)>
                     {t(|t| t.filters)}
                 </a>
@@ -218,6 +258,10 @@ fn MailShell() -> impl IntoView {
                     <ErrorBanner error=folders.error on_retry=Callback::new(move |_| folders.refresh()) />
                     <FolderTree current=folder on_select=Callback::new(move |_| show_folders.set(false)) />
                     <QuotaBar quota />
+                    <ul class="more-links">
+                        <li><a href=CONTACTS_PATH>{t(|t| t.contacts)}</a></li>
+                        <li><a href=SETTINGS_PATH>{t(|t| t.settings)}</a></li>
+                    </ul>
                 </nav>
                 <section class="pane pane-list" aria-labelledby="folder-title">
                     <FolderPane name=folder_name />
