@@ -9,7 +9,8 @@ use axum::{
 };
 use shared::ApiError;
 
-use crate::{imap::ImapError, sieve::SieveError};
+use crate::dav::DavError;
+use crate::{imap::ImapError, sieve::SieveError, smtp::SmtpError};
 
 /// An API error plus, for the log, its cause.
 #[derive(Debug)]
@@ -69,6 +70,65 @@ impl From<SieveError> for AppError {
                 }
             }
             SieveError::Protocol(_) => ApiError::Internal,
+        };
+        AppError {
+            api,
+            cause: Some(e.to_string()),
+        }
+    }
+}
+
+impl From<SmtpError> for AppError {
+    fn from(e: SmtpError) -> Self {
+        let api = match &e {
+            SmtpError::UnknownHost(_) => ApiError::ServerUnknown,
+            SmtpError::Unreachable(_)
+            | SmtpError::Tls(_)
+            | SmtpError::NoStartTls
+            | SmtpError::ConnectionLost(_)
+            | SmtpError::Timeout => ApiError::ServerUnavailable,
+            SmtpError::AuthenticationFailed => ApiError::BadCredentials,
+            SmtpError::RecipientsRefused { addresses, detail } => ApiError::RecipientsRefused {
+                addresses: addresses.clone(),
+                detail: detail.clone(),
+            },
+            SmtpError::TooLarge { max } => ApiError::MessageTooLarge { max_bytes: *max },
+            SmtpError::Refused { detail } => ApiError::SendRefused {
+                detail: detail.clone(),
+            },
+            SmtpError::InvalidAddress(_) => ApiError::InvalidRequest {
+                detail: e.to_string(),
+            },
+            SmtpError::Protocol(_) => ApiError::Internal,
+        };
+        AppError {
+            api,
+            cause: Some(e.to_string()),
+        }
+    }
+}
+
+impl From<DavError> for AppError {
+    fn from(e: DavError) -> Self {
+        let api = match &e {
+            DavError::UnknownHost(_) => ApiError::ServerUnknown,
+            DavError::Unreachable(_) | DavError::Tls(_) | DavError::Timeout => {
+                ApiError::ServerUnavailable
+            }
+            // The DAV server may have accounts of its own: its refusal
+            // does not end the Facteur session.
+            DavError::AuthenticationFailed => ApiError::ServerRefused {
+                detail: "le serveur de contacts refuse l'identifiant".into(),
+            },
+            DavError::NotFound => ApiError::ServerRefused {
+                detail: "introuvable sur le serveur de contacts".into(),
+            },
+            DavError::PreconditionFailed => ApiError::EditConflict,
+            DavError::Refused { detail, .. } => ApiError::ServerRefused {
+                detail: detail.clone(),
+            },
+            DavError::Invalid(t) => ApiError::InvalidRequest { detail: t.clone() },
+            DavError::Protocol(_) => ApiError::Internal,
         };
         AppError {
             api,

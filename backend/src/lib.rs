@@ -4,7 +4,9 @@
 
 pub mod assets;
 pub mod auth;
+pub mod compose;
 pub mod config;
+pub mod dav;
 pub mod error;
 pub mod imap;
 pub mod mime;
@@ -12,7 +14,9 @@ pub mod net;
 pub mod routes;
 pub mod session;
 pub mod sieve;
+pub mod smtp;
 pub mod tls;
+pub mod vcard;
 
 use std::{sync::Arc, time::Duration};
 
@@ -35,6 +39,7 @@ pub struct AppState {
     pub tls: TlsConnector,
     pub sessions: Arc<Sessions>,
     pub assets: Arc<assets::Assets>,
+    pub compose: Arc<routes::compose::ComposeState>,
 }
 
 impl AppState {
@@ -57,6 +62,7 @@ impl AppState {
             tls,
             sessions: Arc::new(Sessions::new(store, key)),
             assets: Arc::new(assets),
+            compose: Arc::new(routes::compose::ComposeState::default()),
         })
     }
 }
@@ -95,6 +101,7 @@ pub async fn housekeeping(state: AppState) {
         tick.tick().await;
         let now = session::now();
         state.sessions.throttle.prune(now);
+        state.compose.prune();
         let idle_before = now.saturating_sub(state.config.session_idle.as_secs());
         let created_before = now.saturating_sub(state.config.session_max.as_secs());
         for id in state.sessions.store.expire(idle_before, created_before) {

@@ -165,7 +165,7 @@ fn is_safe_image_type(ct: &str) -> bool {
     )
 }
 
-fn default_name(content_type: &str, i: usize) -> String {
+pub(crate) fn default_name(content_type: &str, i: usize) -> String {
     let ext = match content_type {
         "application/pdf" => "pdf",
         "image/png" => "png",
@@ -275,6 +275,30 @@ pub fn sanitize_html(
     cid_images: &HashMap<String, String>,
     allow_remote: bool,
 ) -> (String, bool) {
+    let (body, blocked) = sanitize_fragment(html, cid_images, allow_remote);
+    let img_src = if allow_remote {
+        "data: https: http:"
+    } else {
+        "data:"
+    };
+    let doc = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'\">\
+<meta name=\"referrer\" content=\"no-referrer\"><meta http-equiv=\"x-dns-prefetch-control\" content=\"off\"><base target=\"_blank\">\
+<style>html{{color-scheme:light}}body{{margin:0;padding:12px;font:15px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;overflow-wrap:anywhere}}img{{max-width:100%;height:auto}}table{{max-width:100%}}pre{{white-space:pre-wrap}}</style>\
+</head><body>{body}</body></html>"
+    );
+    (doc, blocked)
+}
+
+/// The allow-list of [`sanitize_html`] alone: the cleaned fragment (what
+/// goes inside `<body>`, also what outgoing mail keeps of the editor's
+/// HTML) and whether remote content was blocked.
+pub fn sanitize_fragment(
+    html: &str,
+    cid_images: &HashMap<String, String>,
+    allow_remote: bool,
+) -> (String, bool) {
     let blocked = Arc::new(AtomicBool::new(false));
     let blocked_in_filter = blocked.clone();
     let cids = cid_images.clone();
@@ -293,6 +317,7 @@ pub fn sanitize_html(
         .add_tag_attributes("font", ["color", "face", "size"])
         .add_tag_attributes("img", ["src", "alt", "border"])
         .add_tag_attributes("a", ["href", "name"])
+        .add_tag_attributes("blockquote", ["type"])
         .url_schemes(["http", "https", "mailto", "tel", "cid", "data"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
         // Dropped with their content, not just unwrapped.
@@ -362,19 +387,7 @@ pub fn sanitize_html(
             }
         });
     let body = builder.clean(html).to_string();
-    let img_src = if allow_remote {
-        "data: https: http:"
-    } else {
-        "data:"
-    };
-    let doc = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'\">\
-<meta name=\"referrer\" content=\"no-referrer\"><meta http-equiv=\"x-dns-prefetch-control\" content=\"off\"><base target=\"_blank\">\
-<style>html{{color-scheme:light}}body{{margin:0;padding:12px;font:15px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;overflow-wrap:anywhere}}img{{max-width:100%;height:auto}}table{{max-width:100%}}pre{{white-space:pre-wrap}}</style>\
-</head><body>{body}</body></html>"
-    );
-    (doc, blocked.load(Ordering::Relaxed))
+    (body, blocked.load(Ordering::Relaxed))
 }
 
 /// A `Content-Disposition: attachment` header value that carries any file

@@ -69,7 +69,9 @@ pub enum SuggestionSource {
     Recent,
 }
 
-/// `GET /api/contacts/suggest?q=`: an address that matches what is typed.
+/// One entry of `GET /api/contacts/recipients`: an address the compose
+/// form may suggest (the list comes whole, best first, and is filtered as
+/// the user types).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
@@ -88,8 +90,16 @@ pub fn contact_matches(c: &Contact, query: &str) -> bool {
         c.given_name,
         c.family_name,
         c.organization,
-        c.emails.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(" "),
-        c.phones.iter().map(|e| e.value.as_str()).collect::<Vec<_>>().join(" "),
+        c.emails
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        c.phones
+            .iter()
+            .map(|e| e.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
     ));
     fold(query).split_whitespace().all(|w| hay.contains(w))
 }

@@ -1,6 +1,8 @@
 //! The JSON API, one file per area. Handlers only translate between HTTP
 //! and the adapters' domain operations.
 
+pub mod compose;
+pub mod contacts;
 pub mod filters;
 pub mod folders;
 pub mod messages;
@@ -38,8 +40,21 @@ use crate::{AppState, auth::Json, error::AppError};
         filters::get,
         filters::save,
         filters::dry_run,
+        contacts::list,
+        contacts::create,
+        contacts::update,
+        contacts::delete,
+        contacts::import,
+        contacts::export,
+        contacts::recipients,
         prefs::get,
         prefs::put,
+        compose::limits,
+        compose::upload,
+        compose::prepare,
+        compose::save_draft,
+        compose::delete_draft,
+        compose::send,
     ),
     components(schemas(shared::ApiError))
 )]
@@ -69,6 +84,21 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/folders", get(folders::list))
         .route("/preferences", get(prefs::get).put(prefs::put))
+        .route("/compose/limits", get(compose::limits))
+        .route(
+            "/compose/attachments",
+            post(compose::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/compose/from/{folder}/{uid}", get(compose::prepare))
+        .route("/drafts", axum::routing::put(compose::save_draft))
+        .route(
+            "/drafts/{uid}",
+            axum::routing::delete(compose::delete_draft),
+        )
+        .route(
+            "/send",
+            post(compose::send).layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
         .route("/filters", get(filters::get).put(filters::save))
         .route("/filters/dry-run", post(filters::dry_run))
         .route("/folders/{folder}/messages", get(messages::page))
@@ -83,6 +113,19 @@ pub fn api_router() -> Router<AppState> {
         .route(
             "/folders/{folder}/messages/{uid}/attachments/{part}",
             get(messages::attachment),
+        )
+        .route("/contacts", get(contacts::list).post(contacts::create))
+        .route(
+            "/contacts/import",
+            post(contacts::import).layer(axum::extract::DefaultBodyLimit::max(
+                contacts::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/contacts/export", get(contacts::export))
+        .route("/contacts/recipients", get(contacts::recipients))
+        .route(
+            "/contacts/{id}",
+            axum::routing::put(contacts::update).delete(contacts::delete),
         )
         .fallback(not_found)
 }

@@ -51,6 +51,13 @@ pub fn config() -> Config {
         ("sieves", 4190),
     )
     .unwrap();
+    c.caldav_url = server_env("FACTEUR_CALDAV_URL");
+    c.smtp = facteur::config::ServerUrl::parse(
+        &server_env("FACTEUR_SMTP_URL"),
+        ("smtp", 587),
+        ("smtps", 465),
+    )
+    .unwrap();
     c.ca_file = Some(server_env("FACTEUR_CA_FILE").into());
     c.domain = Some("ac-demo.fr".into());
     c.lost_password_url = Some("https://mdp.ac-demo.fr/".into());
