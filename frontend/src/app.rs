@@ -14,12 +14,12 @@ use leptos::prelude::*;
 use shared::mail::encode_segment;
 
 use crate::i18n::t;
-#[cfg(feature = "compose")]
-use crate::pages::{compose::ComposePage, contacts::ContactsPage, settings::SettingsPage};
 #[cfg(feature = "filters")]
 use crate::pages::filters::FiltersPage;
 use crate::pages::login::{LoginPage, safe_next};
 use crate::pages::mail::MailPage;
+#[cfg(feature = "compose")]
+use crate::pages::{compose::ComposePage, contacts::ContactsPage, settings::SettingsPage};
 use crate::router::{provide_router, use_router};
 use crate::state::lang::provide_lang;
 use crate::state::session::{LoggedOutReason, SessionState, provide_session, use_session};

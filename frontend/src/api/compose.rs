@@ -35,7 +35,10 @@ pub async fn prepare(
     mode: Option<ComposeMode>,
     lang: &str,
 ) -> Result<PreparedMessage, Failure> {
-    let mut url = format!("/api/compose/from/{}/{uid}?lang={lang}", encode_segment(folder));
+    let mut url = format!(
+        "/api/compose/from/{}/{uid}?lang={lang}",
+        encode_segment(folder)
+    );
     if let Some(m) = mode {
         url.push_str("&mode=");
         url.push_str(mode_name(m));
@@ -85,7 +88,11 @@ pub async fn upload(
     let ct = file.type_();
     let _ = xhr.set_request_header(
         "content-type",
-        if ct.is_empty() { "application/octet-stream" } else { &ct },
+        if ct.is_empty() {
+            "application/octet-stream"
+        } else {
+            &ct
+        },
     );
     let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
@@ -116,11 +123,13 @@ pub async fn upload(
         200..=299 => decode(&text),
         s => {
             let e = error_from_answer(s, &text);
-            Err(Failure::Api(if s == 413 && !matches!(e, ApiError::MessageTooLarge { .. }) {
-                ApiError::MessageTooLarge { max_bytes: 0 }
-            } else {
-                e
-            }))
+            Err(Failure::Api(
+                if s == 413 && !matches!(e, ApiError::MessageTooLarge { .. }) {
+                    ApiError::MessageTooLarge { max_bytes: 0 }
+                } else {
+                    e
+                },
+            ))
         }
     }
 }

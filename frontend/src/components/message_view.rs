@@ -14,9 +14,9 @@ use crate::i18n::{Tr, t, use_tr};
 use crate::linkify::{Segment, linkify};
 use crate::pages::filters_link::{new_list_rule_href, new_rule_href};
 use crate::pages::links::{CONTACTS_PATH, answer_href, draft_href};
+use crate::router::use_router;
 use shared::compose::ComposeMode;
 use shared::mail::encode_segment;
-use crate::router::use_router;
 
 /// What the message view lets the user do; the page does it.
 #[derive(Clone, Copy)]

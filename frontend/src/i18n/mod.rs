@@ -376,7 +376,9 @@ mod tests {
                 detail: "550".into(),
             },
             ApiError::MessageTooLarge { max_bytes: 1000 },
-            ApiError::SendRefused { detail: "554".into() },
+            ApiError::SendRefused {
+                detail: "554".into(),
+            },
             ApiError::EditConflict,
             ApiError::AttachmentExpired,
             ApiError::Internal,

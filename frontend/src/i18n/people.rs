@@ -8,16 +8,279 @@ use super::Lang;
 pub struct TrPeople {
     pub contacts_heading: &'static str,
     pub settings_heading: &'static str,
+
+    // Shared by both pages.
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub fix_problems: &'static str,
+
+    // Address book: the list.
+    pub new_contact: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub list_label: &'static str,
+    /// "12 contacts", under the search box.
+    pub contact_count: fn(usize) -> String,
+    pub no_contacts: &'static str,
+    pub no_match: &'static str,
+    pub no_name: &'static str,
+    pub import: &'static str,
+    pub importing: &'static str,
+    /// "3 contacts importés".
+    pub imported: fn(u32) -> String,
+    pub import_errors: &'static str,
+    pub import_unreadable: &'static str,
+    pub import_too_large: &'static str,
+    pub export: &'static str,
+    pub export_title: &'static str,
+    pub no_selection: &'static str,
+
+    // Address book: one contact.
+    pub back_to_list: &'static str,
+    pub back: &'static str,
+    pub edit_contact: &'static str,
+    pub full_name: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub emails: &'static str,
+    pub email: &'static str,
+    pub add_email: &'static str,
+    pub phones: &'static str,
+    pub phone: &'static str,
+    pub add_phone: &'static str,
+    pub remove_line: &'static str,
+    pub kind: &'static str,
+    pub kind_none: &'static str,
+    pub kind_work: &'static str,
+    pub kind_home: &'static str,
+    pub kind_cell: &'static str,
+    pub kind_fax: &'static str,
+    pub kind_other: &'static str,
+    pub organization: &'static str,
+    pub job_title: &'static str,
+    pub note: &'static str,
+    pub write: &'static str,
+    pub delete: &'static str,
+    pub confirm_delete: &'static str,
+    pub confirm_delete_text: &'static str,
+    pub deleted: &'static str,
+    pub name_required: &'static str,
+    /// The address typed is not one.
+    pub invalid_email: fn(&str) -> String,
+
+    // Settings.
+    pub identities: &'static str,
+    pub identities_help: &'static str,
+    pub login_identity: &'static str,
+    pub other_identity: &'static str,
+    pub identity_email: &'static str,
+    pub identity_name: &'static str,
+    pub reply_to: &'static str,
+    pub signature: &'static str,
+    pub signature_help: &'static str,
+    pub add_identity: &'static str,
+    pub remove_identity: &'static str,
+    pub identity_email_required: &'static str,
+    pub invalid_reply_to: fn(&str) -> String,
+    pub format_heading: &'static str,
+    pub format_help: &'static str,
+    pub format_rich: &'static str,
+    pub format_plain: &'static str,
+    pub undo_heading: &'static str,
+    pub undo_help: &'static str,
+    /// One choice of the undo delay: "Pas de délai", "10 secondes".
+    pub undo_secs: fn(u8) -> String,
+    pub language_heading: &'static str,
+    pub language_help: &'static str,
 }
 
 pub const FR: TrPeople = TrPeople {
     contacts_heading: "Contacts",
     settings_heading: "Paramètres",
+
+    save: "Enregistrer",
+    saving: "Enregistrement…",
+    saved: "Enregistré.",
+    fix_problems: "Corrigez les champs signalés avant d'enregistrer.",
+
+    new_contact: "Nouveau contact",
+    search_label: "Rechercher un contact",
+    search_placeholder: "Nom, adresse, établissement…",
+    list_label: "Liste des contacts",
+    contact_count: |n| match n {
+        0 => "Aucun contact".into(),
+        1 => "1 contact".into(),
+        n => format!("{n} contacts"),
+    },
+    no_contacts: "Votre carnet d'adresses est vide. Ajoutez un contact ou importez un fichier .vcf.",
+    no_match: "Aucun contact ne correspond à votre recherche.",
+    no_name: "(sans nom)",
+    import: "Importer des contacts (.vcf)",
+    importing: "Importation en cours…",
+    imported: |n| match n {
+        0 => "Aucun contact importé.".into(),
+        1 => "1 contact importé.".into(),
+        n => format!("{n} contacts importés."),
+    },
+    import_errors: "Ces fiches n'ont pas pu être importées :",
+    import_unreadable: "Le fichier n'a pas pu être lu. Vérifiez qu'il s'agit bien d'un fichier .vcf.",
+    import_too_large: "Ce fichier est trop volumineux : 5 Mo au plus. Importez vos contacts en plusieurs fichiers.",
+    export: "Exporter",
+    export_title: "Télécharger tous vos contacts dans un fichier .vcf",
+    no_selection: "Choisissez un contact dans la liste, ou créez-en un nouveau.",
+
+    back_to_list: "Retour à la liste des contacts",
+    back: "Retour",
+    edit_contact: "Fiche du contact",
+    full_name: "Nom complet",
+    given_name: "Prénom",
+    family_name: "Nom de famille",
+    emails: "Adresses e-mail",
+    email: "Adresse e-mail",
+    add_email: "Ajouter une adresse",
+    phones: "Téléphones",
+    phone: "Numéro de téléphone",
+    add_phone: "Ajouter un numéro",
+    remove_line: "Retirer",
+    kind: "Type",
+    kind_none: "Non précisé",
+    kind_work: "Travail",
+    kind_home: "Domicile",
+    kind_cell: "Portable",
+    kind_fax: "Fax",
+    kind_other: "Autre",
+    organization: "Établissement ou organisme",
+    job_title: "Fonction",
+    note: "Note",
+    write: "Écrire",
+    delete: "Supprimer",
+    confirm_delete: "Supprimer ce contact ?",
+    confirm_delete_text: "Le contact sera retiré de votre carnet d'adresses. Cette action est définitive.",
+    deleted: "Contact supprimé.",
+    name_required: "Indiquez au moins un nom ou une adresse e-mail.",
+    invalid_email: |a| format!("« {a} » n'est pas une adresse e-mail valide."),
+
+    identities: "Identités",
+    identities_help: "Les adresses au nom desquelles vous écrivez, avec le nom affiché et la signature de chacune.",
+    login_identity: "Adresse principale",
+    other_identity: "Autre identité",
+    identity_email: "Adresse e-mail",
+    identity_name: "Nom affiché",
+    reply_to: "Adresse de réponse (facultatif)",
+    signature: "Signature",
+    signature_help: "Ajoutée sous vos messages.",
+    add_identity: "Ajouter une identité",
+    remove_identity: "Retirer cette identité",
+    identity_email_required: "Indiquez l'adresse e-mail de cette identité.",
+    invalid_reply_to: |a| format!("« {a} » n'est pas une adresse de réponse valide."),
+    format_heading: "Format des messages",
+    format_help: "Le format proposé quand vous écrivez un message.",
+    format_rich: "Texte enrichi (gras, listes, liens…)",
+    format_plain: "Texte brut",
+    undo_heading: "Délai d'annulation de l'envoi",
+    undo_help: "Pendant ce délai, vous pouvez encore annuler un message que vous venez d'envoyer.",
+    undo_secs: |s| match s {
+        0 => "Pas de délai".into(),
+        1 => "1 seconde".into(),
+        s => format!("{s} secondes"),
+    },
+    language_heading: "Langue",
+    language_help: "La langue de l'interface.",
 };
 
 pub const EN: TrPeople = TrPeople {
     contacts_heading: "Contacts",
     settings_heading: "Settings",
+
+    save: "Save",
+    saving: "Saving…",
+    saved: "Saved.",
+    fix_problems: "Please correct the highlighted fields before saving.",
+
+    new_contact: "New contact",
+    search_label: "Search contacts",
+    search_placeholder: "Name, address, school…",
+    list_label: "Contact list",
+    contact_count: |n| match n {
+        0 => "No contacts".into(),
+        1 => "1 contact".into(),
+        n => format!("{n} contacts"),
+    },
+    no_contacts: "Your address book is empty. Add a contact or import a .vcf file.",
+    no_match: "No contact matches your search.",
+    no_name: "(no name)",
+    import: "Import contacts (.vcf)",
+    importing: "Importing…",
+    imported: |n| match n {
+        0 => "No contacts imported.".into(),
+        1 => "1 contact imported.".into(),
+        n => format!("{n} contacts imported."),
+    },
+    import_errors: "These cards could not be imported:",
+    import_unreadable: "The file could not be read. Please check that it is a .vcf file.",
+    import_too_large: "This file is too large: 5 MB at most. Please import your contacts in several files.",
+    export: "Export",
+    export_title: "Download all your contacts as a .vcf file",
+    no_selection: "Choose a contact from the list, or create a new one.",
+
+    back_to_list: "Back to the contact list",
+    back: "Back",
+    edit_contact: "Contact details",
+    full_name: "Full name",
+    given_name: "First name",
+    family_name: "Last name",
+    emails: "Email addresses",
+    email: "Email address",
+    add_email: "Add an address",
+    phones: "Phone numbers",
+    phone: "Phone number",
+    add_phone: "Add a number",
+    remove_line: "Remove",
+    kind: "Type",
+    kind_none: "Not specified",
+    kind_work: "Work",
+    kind_home: "Home",
+    kind_cell: "Mobile",
+    kind_fax: "Fax",
+    kind_other: "Other",
+    organization: "School or organisation",
+    job_title: "Job title",
+    note: "Note",
+    write: "Write",
+    delete: "Delete",
+    confirm_delete: "Delete this contact?",
+    confirm_delete_text: "The contact will be removed from your address book. This cannot be undone.",
+    deleted: "Contact deleted.",
+    name_required: "Please enter at least a name or an email address.",
+    invalid_email: |a| format!("“{a}” is not a valid email address."),
+
+    identities: "Identities",
+    identities_help: "The addresses you write from, each with its display name and signature.",
+    login_identity: "Main address",
+    other_identity: "Other identity",
+    identity_email: "Email address",
+    identity_name: "Display name",
+    reply_to: "Reply-to address (optional)",
+    signature: "Signature",
+    signature_help: "Added below your messages.",
+    add_identity: "Add an identity",
+    remove_identity: "Remove this identity",
+    identity_email_required: "Please enter this identity's email address.",
+    invalid_reply_to: |a| format!("“{a}” is not a valid reply-to address."),
+    format_heading: "Message format",
+    format_help: "The format offered when you write a message.",
+    format_rich: "Rich text (bold, lists, links…)",
+    format_plain: "Plain text",
+    undo_heading: "Undo send delay",
+    undo_help: "During this delay, you can still cancel a message you have just sent.",
+    undo_secs: |s| match s {
+        0 => "No delay".into(),
+        1 => "1 second".into(),
+        s => format!("{s} seconds"),
+    },
+    language_heading: "Language",
+    language_help: "The language of the interface.",
 };
 
 impl Lang {
@@ -30,7 +293,9 @@ impl Lang {
 }
 
 /// A plain sentence of [`TrPeople`] that follows the language switch.
-pub fn tp(pick: fn(&TrPeople) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tp(
+    pick: fn(&TrPeople) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = crate::state::lang::use_lang();
     move || pick(lang.get().people())
 }
@@ -39,4 +304,33 @@ pub fn tp(pick: fn(&TrPeople) -> &'static str) -> impl Fn() -> &'static str + Co
 pub fn use_trp() -> impl Fn() -> &'static TrPeople + Copy + Send + Sync + 'static {
     let lang = crate::state::lang::use_lang();
     move || lang.get().people()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!((FR.imported)(0), "Aucun contact importé.");
+        assert_eq!((FR.imported)(1), "1 contact importé.");
+        assert_eq!((FR.imported)(12), "12 contacts importés.");
+        assert_eq!((EN.imported)(2), "2 contacts imported.");
+        assert_eq!((FR.contact_count)(1), "1 contact");
+        assert_eq!((EN.contact_count)(3), "3 contacts");
+        assert_eq!((FR.undo_secs)(0), "Pas de délai");
+        assert_eq!((FR.undo_secs)(10), "10 secondes");
+        assert_eq!((EN.undo_secs)(5), "5 seconds");
+    }
+
+    #[test]
+    fn the_french_is_the_expected_one() {
+        assert_eq!(FR.new_contact, "Nouveau contact");
+        assert_eq!(FR.search_label, "Rechercher un contact");
+        assert_eq!(FR.import, "Importer des contacts (.vcf)");
+        assert_eq!(FR.confirm_delete, "Supprimer ce contact ?");
+        assert_eq!(FR.save, "Enregistrer");
+        assert_eq!(FR.saved, "Enregistré.");
+        assert!((FR.invalid_email)("x@").contains("« x@ »"));
+    }
 }

@@ -41,7 +41,6 @@ pub struct TrWrite {
     pub link: &'static str,
     pub link_prompt: &'static str,
     pub quote: &'static str,
-    pub rich_text: &'static str,
     pub plain_text: &'static str,
     pub format_label: &'static str,
     pub attach: &'static str,
@@ -105,7 +104,6 @@ pub const FR: TrWrite = TrWrite {
     link: "Lien",
     link_prompt: "Adresse du lien (https://…)",
     quote: "Citation",
-    rich_text: "Texte enrichi",
     plain_text: "Texte brut",
     format_label: "Mise en forme",
     attach: "Joindre un fichier",
@@ -115,7 +113,9 @@ pub const FR: TrWrite = TrWrite {
     uploading: "Envoi du fichier…",
     upload_failed: "Le fichier n'a pas pu être envoyé. Vérifiez la connexion et joignez-le à nouveau.",
     file_too_large: |name, max| {
-        format!("« {name} » est trop lourd : un message peut emporter au plus {max} de pièces jointes. Partagez ce fichier autrement.")
+        format!(
+            "« {name} » est trop lourd : un message peut emporter au plus {max} de pièces jointes. Partagez ce fichier autrement."
+        )
     },
     send: "Envoyer",
     sending: "Envoi…",
@@ -171,7 +171,6 @@ pub const EN: TrWrite = TrWrite {
     link: "Link",
     link_prompt: "Link address (https://…)",
     quote: "Quote",
-    rich_text: "Rich text",
     plain_text: "Plain text",
     format_label: "Formatting",
     attach: "Attach a file",
@@ -181,7 +180,9 @@ pub const EN: TrWrite = TrWrite {
     uploading: "Uploading…",
     upload_failed: "The file could not be uploaded. Check the connection and attach it again.",
     file_too_large: |name, max| {
-        format!("“{name}” is too large: a message can carry at most {max} of attachments. Share this file another way.")
+        format!(
+            "“{name}” is too large: a message can carry at most {max} of attachments. Share this file another way."
+        )
     },
     send: "Send",
     sending: "Sending…",
@@ -214,7 +215,9 @@ impl Lang {
 }
 
 /// A plain sentence of [`TrWrite`] that follows the language switch.
-pub fn tw(pick: fn(&TrWrite) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tw(
+    pick: fn(&TrWrite) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = crate::state::lang::use_lang();
     move || pick(lang.get().write())
 }

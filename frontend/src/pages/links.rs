@@ -25,6 +25,7 @@ pub fn mode_name(mode: ComposeMode) -> &'static str {
 }
 
 /// The mode named in the address.
+#[cfg_attr(not(feature = "compose"), allow(dead_code))]
 pub fn mode_from_name(name: &str) -> Option<ComposeMode> {
     [
         ComposeMode::Reply,
@@ -47,10 +48,14 @@ pub fn answer_href(mode: ComposeMode, folder: &str, uid: u32) -> String {
 
 /// A draft, continued.
 pub fn draft_href(folder: &str, uid: u32) -> String {
-    format!("{COMPOSE_PATH}?draft={uid}&folder={}", encode_segment(folder))
+    format!(
+        "{COMPOSE_PATH}?draft={uid}&folder={}",
+        encode_segment(folder)
+    )
 }
 
 /// A new message to `email`.
+#[cfg(feature = "compose")]
 pub fn write_to_href(email: &str) -> String {
     format!("{COMPOSE_PATH}?to={}", encode_segment(email))
 }
@@ -75,7 +80,10 @@ mod tests {
             query_param(q, "mode").and_then(|m| mode_from_name(&m)),
             Some(ComposeMode::ReplyAll)
         );
-        assert_eq!(query_param(q, "folder").as_deref(), Some("Projets/Voyage Rome"));
+        assert_eq!(
+            query_param(q, "folder").as_deref(),
+            Some("Projets/Voyage Rome")
+        );
         assert_eq!(query_param(q, "uid").as_deref(), Some("42"));
         let d = draft_href("Brouillons", 7);
         assert!(d.starts_with("/compose?draft=7&folder="));

@@ -139,9 +139,11 @@ impl Attachments {
                 let result = upload(
                     &file,
                     move |f| set(AttState::Uploading(f)),
-                    move |u| uploads.update_value(|m| {
-                        m.insert(key, u);
-                    }),
+                    move |u| {
+                        uploads.update_value(|m| {
+                            m.insert(key, u);
+                        })
+                    },
                 )
                 .await;
                 uploads.update_value(|m| {

@@ -176,8 +176,14 @@ mod tests {
 
     #[test]
     fn only_web_and_mail_links() {
-        assert_eq!(safe_link(" https://eduscol.fr "), Some("https://eduscol.fr".into()));
-        assert_eq!(safe_link("eduscol.education.fr"), Some("https://eduscol.education.fr".into()));
+        assert_eq!(
+            safe_link(" https://eduscol.fr "),
+            Some("https://eduscol.fr".into())
+        );
+        assert_eq!(
+            safe_link("eduscol.education.fr"),
+            Some("https://eduscol.education.fr".into())
+        );
         assert_eq!(safe_link("mailto:a@b.fr"), Some("mailto:a@b.fr".into()));
         assert_eq!(safe_link("javascript:alert(1)"), None);
         assert_eq!(safe_link("data:text/html,x"), None);

@@ -144,80 +144,15 @@ pub fn suggest<'a>(
             }
             // Starting with the typed word ranks first.
             let first = &words[0];
-            let starts = name.split_whitespace().any(|n| n.starts_with(first.as_str()))
+            let starts = name
+                .split_whitespace()
+                .any(|n| n.starts_with(first.as_str()))
                 || email.starts_with(first.as_str());
             Some((if starts { 0 } else { 1 }, s))
         })
         .collect();
     hits.sort_by_key(|(rank, _)| *rank);
     hits.into_iter().take(max).map(|(_, s)| s).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use shared::contacts::SuggestionSource;
-
-    #[test]
-    fn signature_goes_between_the_room_to_write_and_the_quote() {
-        let quote = "<p><br></p><p>Le 12/03/2026, X a écrit :</p><blockquote>…</blockquote>";
-        let b = with_signature(quote, BodyFormat::Html, "Sophie Dupont\nCollège <Moulin>");
-        assert_eq!(
-            b,
-            "<p><br></p><div class=\"signature\">-- <br>Sophie Dupont<br>Collège &lt;Moulin&gt;</div><p>Le 12/03/2026, X a écrit :</p><blockquote>…</blockquote>"
-        );
-        assert_eq!(with_signature("", BodyFormat::Html, ""), "<p><br></p>");
-        assert_eq!(
-            with_signature("> cité", BodyFormat::Text, "S. D."),
-            "\n\n-- \nS. D.\n\n> cité"
-        );
-        assert_eq!(with_signature("", BodyFormat::Text, ""), "\n\n");
-    }
-
-    #[test]
-    fn text_becomes_safe_html() {
-        assert_eq!(
-            text_to_html("a <b>\n\nc & d"),
-            "<div>a &lt;b&gt;</div><div><br></div><div>c &amp; d</div>"
-        );
-    }
-
-    #[test]
-    fn suggestions_match_words_and_skip_chosen() {
-        let s = |name: &str, email: &str, source| Suggestion {
-            name: Some(name.into()),
-            email: email.into(),
-            source,
-        };
-        let all = vec![
-            s("Hélène Lefèvre", "helene.lefevre@ac-demo.fr", SuggestionSource::Contact),
-            s("Bob Garnier", "bob@ac-demo.fr", SuggestionSource::Recent),
-            s("Secrétariat Lefebvre", "ce.0750001@ac-demo.fr", SuggestionSource::Recent),
-        ];
-        let names = |v: Vec<&Suggestion>| v.iter().map(|s| s.email.clone()).collect::<Vec<_>>();
-        assert_eq!(
-            names(suggest(&all, "hel", &[], 8)),
-            vec!["helene.lefevre@ac-demo.fr"]
-        );
-        assert_eq!(
-            names(suggest(&all, "LEF", &[], 8)),
-            vec!["helene.lefevre@ac-demo.fr", "ce.0750001@ac-demo.fr"]
-        );
-        assert!(suggest(&all, "lef", &["HELENE.lefevre@ac-demo.fr".into()], 8).len() == 1);
-        assert!(suggest(&all, "  ", &[], 8).is_empty());
-        assert_eq!(names(suggest(&all, "demo", &[], 1)).len(), 1);
-    }
-
-    #[test]
-    fn blank_messages_are_not_kept() {
-        let mut m = ComposeMessage {
-            body: "<p><br></p>".into(),
-            ..Default::default()
-        };
-        assert!(is_blank(&m, "<p><br></p>"));
-        m.subject = "Conseil de classe".into();
-        assert!(!is_blank(&m, "<p><br></p>"));
-    }
 }
 
 /// A rough plain text of editor HTML, for an answer prepared in HTML when
@@ -274,4 +209,79 @@ pub fn html_to_text_rough(html: &str) -> String {
         lines.push(l.trim_end());
     }
     lines.join("\n").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::contacts::SuggestionSource;
+
+    #[test]
+    fn signature_goes_between_the_room_to_write_and_the_quote() {
+        let quote = "<p><br></p><p>Le 12/03/2026, X a écrit :</p><blockquote>…</blockquote>";
+        let b = with_signature(quote, BodyFormat::Html, "Sophie Dupont\nCollège <Moulin>");
+        assert_eq!(
+            b,
+            "<p><br></p><div class=\"signature\">-- <br>Sophie Dupont<br>Collège &lt;Moulin&gt;</div><p>Le 12/03/2026, X a écrit :</p><blockquote>…</blockquote>"
+        );
+        assert_eq!(with_signature("", BodyFormat::Html, ""), "<p><br></p>");
+        assert_eq!(
+            with_signature("> cité", BodyFormat::Text, "S. D."),
+            "\n\n-- \nS. D.\n\n> cité"
+        );
+        assert_eq!(with_signature("", BodyFormat::Text, ""), "\n\n");
+    }
+
+    #[test]
+    fn text_becomes_safe_html() {
+        assert_eq!(
+            text_to_html("a <b>\n\nc & d"),
+            "<div>a &lt;b&gt;</div><div><br></div><div>c &amp; d</div>"
+        );
+    }
+
+    #[test]
+    fn suggestions_match_words_and_skip_chosen() {
+        let s = |name: &str, email: &str, source| Suggestion {
+            name: Some(name.into()),
+            email: email.into(),
+            source,
+        };
+        let all = vec![
+            s(
+                "Hélène Lefèvre",
+                "helene.lefevre@ac-demo.fr",
+                SuggestionSource::Contact,
+            ),
+            s("Bob Garnier", "bob@ac-demo.fr", SuggestionSource::Recent),
+            s(
+                "Secrétariat Lefebvre",
+                "ce.0750001@ac-demo.fr",
+                SuggestionSource::Recent,
+            ),
+        ];
+        let names = |v: Vec<&Suggestion>| v.iter().map(|s| s.email.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(suggest(&all, "hel", &[], 8)),
+            vec!["helene.lefevre@ac-demo.fr"]
+        );
+        assert_eq!(
+            names(suggest(&all, "LEF", &[], 8)),
+            vec!["helene.lefevre@ac-demo.fr", "ce.0750001@ac-demo.fr"]
+        );
+        assert!(suggest(&all, "lef", &["HELENE.lefevre@ac-demo.fr".into()], 8).len() == 1);
+        assert!(suggest(&all, "  ", &[], 8).is_empty());
+        assert_eq!(names(suggest(&all, "demo", &[], 1)).len(), 1);
+    }
+
+    #[test]
+    fn blank_messages_are_not_kept() {
+        let mut m = ComposeMessage {
+            body: "<p><br></p>".into(),
+            ..Default::default()
+        };
+        assert!(is_blank(&m, "<p><br></p>"));
+        m.subject = "Conseil de classe".into();
+        assert!(!is_blank(&m, "<p><br></p>"));
+    }
 }

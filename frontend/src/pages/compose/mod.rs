@@ -15,8 +15,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::compose::{
-    BodyFormat, ComposeMessage, ComposeMode, ParsedAddress, PreparedMessage, SaveDraft,
-    SendRequest,
+    BodyFormat, ComposeMessage, ComposeMode, ParsedAddress, PreparedMessage, SaveDraft, SendRequest,
 };
 use shared::contacts::Suggestion;
 use shared::mail::encode_segment;
@@ -73,7 +72,9 @@ enum Phase {
     /// Seconds left before it goes ("Annuler" shown).
     Countdown(u64),
     Sending,
-    Sent { copy_saved: bool },
+    Sent {
+        copy_saved: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -335,7 +336,9 @@ fn ComposeShell() -> impl IntoView {
             let p = prefs_api::load().await.unwrap_or_default();
             prefs.set(Some(p.clone()));
             let signature_of = |id: Option<&str>| {
-                p.identity(id).map(|i| i.signature.clone()).unwrap_or_default()
+                p.identity(id)
+                    .map(|i| i.signature.clone())
+                    .unwrap_or_default()
             };
             // A message kept on this device: asked for, or the last one
             // left unfinished when a new one is opened.
@@ -351,39 +354,51 @@ fn ComposeShell() -> impl IntoView {
             {
                 local_id.set_value(r.local_id.clone());
                 send_id.set_value(r.send_id.clone());
-                let k = if r.message.original.is_some() { Kind::Reply } else { Kind::Draft };
+                let k = if r.message.original.is_some() {
+                    Kind::Reply
+                } else {
+                    Kind::Draft
+                };
                 kind.set(k);
                 apply(r.message, r.draft_uid);
                 initial_body.set_value(String::new());
                 restored.set(fresh);
                 loaded.set(true);
-                router.navigate(&format!("{COMPOSE_PATH}?local={}", local_id.get_value()), true);
+                router.navigate(
+                    &format!("{COMPOSE_PATH}?local={}", local_id.get_value()),
+                    true,
+                );
                 return;
             }
-            let prepared: Result<PreparedMessage, Failure> = match (folder.as_deref(), draft, mode, uid) {
-                (Some(f), Some(d), _, _) => api::prepare(f, d, None, lang_code).await,
-                (Some(f), None, Some(m), Some(u)) => api::prepare(f, u, Some(m), lang_code).await,
-                _ => Ok(PreparedMessage {
-                    message: ComposeMessage {
-                        format: p.compose_format,
-                        to: to_param
-                            .as_deref()
-                            .map(|t| {
-                                let mut l = Vec::new();
-                                add_typed(&mut l, t);
-                                valid(&l)
-                            })
-                            .unwrap_or_default(),
-                        ..Default::default()
-                    },
-                    draft_uid: None,
-                }),
-            };
+            let prepared: Result<PreparedMessage, Failure> =
+                match (folder.as_deref(), draft, mode, uid) {
+                    (Some(f), Some(d), _, _) => api::prepare(f, d, None, lang_code).await,
+                    (Some(f), None, Some(m), Some(u)) => {
+                        api::prepare(f, u, Some(m), lang_code).await
+                    }
+                    _ => Ok(PreparedMessage {
+                        message: ComposeMessage {
+                            format: p.compose_format,
+                            to: to_param
+                                .as_deref()
+                                .map(|t| {
+                                    let mut l = Vec::new();
+                                    add_typed(&mut l, t);
+                                    valid(&l)
+                                })
+                                .unwrap_or_default(),
+                            ..Default::default()
+                        },
+                        draft_uid: None,
+                    }),
+                };
             match prepared {
                 Ok(mut pm) => {
                     match (draft, mode) {
                         (Some(_), _) => kind.set(Kind::Draft),
-                        (None, Some(ComposeMode::Reply | ComposeMode::ReplyAll)) => kind.set(Kind::Reply),
+                        (None, Some(ComposeMode::Reply | ComposeMode::ReplyAll)) => {
+                            kind.set(Kind::Reply)
+                        }
                         (None, Some(_)) => kind.set(Kind::Forward),
                         (None, None) => kind.set(Kind::New),
                     }
@@ -407,7 +422,10 @@ fn ComposeShell() -> impl IntoView {
                     apply(pm.message, pm.draft_uid);
                     loaded.set(true);
                     keep_local(pm.draft_uid.is_some());
-                    router.navigate(&format!("{COMPOSE_PATH}?local={}", local_id.get_value()), true);
+                    router.navigate(
+                        &format!("{COMPOSE_PATH}?local={}", local_id.get_value()),
+                        true,
+                    );
                 }
                 Err(e) => load_error.set(Some(e)),
             }
@@ -564,16 +582,15 @@ fn ComposeShell() -> impl IntoView {
         Saved::Failed(e) => Some(e),
         _ => None,
     });
-    let identities = move || {
-        prefs.with(|p| {
-            p.as_ref()
-                .map(|p| p.identities.clone())
-                .unwrap_or_default()
-        })
-    };
+    let identities =
+        move || prefs.with(|p| p.as_ref().map(|p| p.identities.clone()).unwrap_or_default());
     let has_files = |ev: &ev::DragEvent| {
         ev.data_transfer()
-            .map(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+            .map(|d| {
+                d.types()
+                    .iter()
+                    .any(|t| t.as_string().as_deref() == Some("Files"))
+            })
             .unwrap_or(false)
     };
     let editing = move || matches!(phase.get(), Phase::Editing);

@@ -18,13 +18,13 @@ use crate::components::{
 use crate::i18n::{t, use_tr};
 use crate::pages::filters_link::FILTERS_PATH;
 use crate::pages::links::{COMPOSE_PATH, CONTACTS_PATH, SETTINGS_PATH, answer_href, go};
-use shared::compose::ComposeMode;
 use crate::router::use_router;
 use crate::state::folders::{display_name, provide_folders};
 use crate::state::mailbox::MailboxCtx;
 use crate::state::session::{SessionState, use_session};
 use folder::FolderPane;
 use message::{MessagePage, NoMessage};
+use shared::compose::ComposeMode;
 
 /// What the address says is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
