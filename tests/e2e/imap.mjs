@@ -67,8 +67,10 @@ class Connection {
     });
   }
 
-  /** Sends a tagged command; resolves with its tagged completion line. */
+  /** Sends a tagged command; resolves with its tagged completion line
+   * (the untagged lines before it are in `this.untagged`). */
   async command(text, literal) {
+    this.untagged = [];
     const tag = `t${++this.n}`;
     if (literal) {
       this.socket.write(`${tag} ${text} {${literal.length}}\r\n`);
@@ -84,6 +86,7 @@ class Connection {
         if (!line.startsWith(`${tag} OK`)) throw new Error(`IMAP: ${text.split(' ')[0]}: ${line}`);
         return line;
       }
+      this.untagged.push(line);
     }
   }
 }
@@ -160,4 +163,37 @@ export function appendMessages(user, password, mailbox, messages, flags = '') {
     }
     return uids;
   });
+}
+
+/**
+ * The messages of `mailbox` whose subject contains `subject` (ASCII): their
+ * UIDs and flags, e.g. `[{ uid: 4, flags: ['\\Seen'] }]`.
+ */
+export function findBySubject(user, password, mailbox, subject) {
+  return session(user, password, async (conn) => {
+    await conn.command(`EXAMINE ${quote(mailbox)}`);
+    await conn.command(`UID SEARCH SUBJECT ${quote(subject)}`);
+    const found = conn.untagged.find((l) => l.startsWith('* SEARCH'));
+    const uids = (found || '').replace('* SEARCH', '').trim().split(/\s+/).filter(Boolean);
+    if (!uids.length) return [];
+    await conn.command(`UID FETCH ${uids.join(',')} (UID FLAGS)`);
+    return conn.untagged
+      .map((l) => l.match(/UID (\d+) FLAGS \(([^)]*)\)|FLAGS \(([^)]*)\) UID (\d+)/))
+      .filter(Boolean)
+      .map((m) => ({
+        uid: Number(m[1] || m[4]),
+        flags: (m[2] ?? m[3]).split(' ').filter(Boolean),
+      }));
+  });
+}
+
+/** Waits until `mailbox` holds `count` messages with `subject` (deliveries
+ * take a moment); resolves with them. */
+export async function waitForSubject(user, password, mailbox, subject, count = 1, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await findBySubject(user, password, mailbox, subject);
+    if (found.length >= count || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
