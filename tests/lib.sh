@@ -19,7 +19,8 @@ step() {
 # per extra bundle, each index.html built with a cargo feature and its own
 # styles, loaded only on its pages (the backend maps the paths):
 #   filters.html  the `filters` feature: /filters
-#   compose.html  the `compose` feature: /compose, /contacts, /settings
+#   compose.html  the `compose` feature: /compose
+#   people.html   the `people` feature: /contacts, /settings
 build_frontend() {
   local log="$CARGO_TARGET_DIR/trunk.log" bundle extra page links css
   mkdir -p "$CARGO_TARGET_DIR"
@@ -27,7 +28,7 @@ build_frontend() {
     tail -n 60 "$log"
     return 1
   }
-  for bundle in filters compose; do
+  for bundle in filters compose people; do
     extra="$CARGO_TARGET_DIR/dist-$bundle"
     page="$root/.$bundle.html"
     # Its styles: style/<bundle>.css and style/<bundle>-*.css.

@@ -286,13 +286,14 @@ pub async fn serve(
 }
 
 /// The page of the bundle that holds the app route `path`, when it is not
-/// the main one: the filters (`filters.html`), and writing mail with the
-/// address book and the settings (`compose.html`).
+/// the main one: the filters (`filters.html`), writing mail
+/// (`compose.html`), the address book and the settings (`people.html`).
 fn bundle_page(path: &str) -> Option<&'static str> {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
         "filters" => Some("/filters.html"),
-        "compose" | "contacts" | "settings" => Some("/compose.html"),
+        "compose" => Some("/compose.html"),
+        "contacts" | "settings" => Some("/people.html"),
         _ => None,
     }
 }
@@ -419,7 +420,7 @@ mod tests {
         );
         let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
         assert!(body.ends_with(b"filters</html>"));
-        // Compose, contacts and settings share one; without it, the main page.
+        // Compose has one; without it, the main page.
         let r = fetch(&state, "/compose", "").await;
         let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
         assert!(!body.ends_with(b"filters</html>"));
@@ -430,10 +431,28 @@ mod tests {
             c
         })
         .unwrap();
-        for path in ["/compose", "/contacts", "/settings/identites"] {
+        for path in ["/compose", "/compose/"] {
             let r = fetch(&state, path, "").await;
             let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
             assert!(body.ends_with(b"compose</html>"), "{path}");
+        }
+        let r = fetch(&state, "/contacts", "").await;
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        assert!(
+            !body.ends_with(b"compose</html>"),
+            "contacts are not in compose"
+        );
+        std::fs::write(dir.join("people.html"), "<html>people</html>").unwrap();
+        let state = crate::AppState::new({
+            let mut c = crate::config::Config::for_tests();
+            c.dist_dir = dir.clone();
+            c
+        })
+        .unwrap();
+        for path in ["/contacts", "/settings", "/settings/identites"] {
+            let r = fetch(&state, path, "").await;
+            let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+            assert!(body.ends_with(b"people</html>"), "{path}");
         }
         let r = fetch(&state, "/composer", "").await;
         let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();

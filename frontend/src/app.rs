@@ -7,19 +7,22 @@
 //! routes are one page, so opening a message keeps the list (and its
 //! scroll position) in place. `/filters[?new=from:<address>&name=…]`: the
 //! filter rules and the out-of-office reply. `/compose[?…]` (see
-//! [`crate::pages::links`]), `/contacts`, `/settings`: writing mail, the
-//! address book and the settings, in the compose bundle.
+//! [`crate::pages::links`]): writing mail, in the compose bundle;
+//! `/contacts`, `/settings`: the address book and the settings, in the
+//! people bundle.
 
 use leptos::prelude::*;
 use shared::mail::encode_segment;
 
 use crate::i18n::t;
+#[cfg(feature = "compose")]
+use crate::pages::compose::ComposePage;
 #[cfg(feature = "filters")]
 use crate::pages::filters::FiltersPage;
 use crate::pages::login::{LoginPage, safe_next};
 use crate::pages::mail::MailPage;
-#[cfg(feature = "compose")]
-use crate::pages::{compose::ComposePage, contacts::ContactsPage, settings::SettingsPage};
+#[cfg(feature = "people")]
+use crate::pages::{contacts::ContactsPage, settings::SettingsPage};
 use crate::router::{provide_router, use_router};
 use crate::state::lang::provide_lang;
 use crate::state::session::{LoggedOutReason, SessionState, provide_session, use_session};
@@ -92,8 +95,8 @@ pub fn App() -> impl IntoView {
         Page::Mail => MailPage().into_any(),
         Page::Filters => filters_page(),
         Page::Compose => compose_page(Page::Compose),
-        Page::Contacts => compose_page(Page::Contacts),
-        Page::Settings => compose_page(Page::Settings),
+        Page::Contacts => people_page(Page::Contacts),
+        Page::Settings => people_page(Page::Settings),
         // Home: on its way to the inbox.
         Page::Home | Page::NotFound => (page.get() == Page::NotFound).then(NotFound).into_any(),
     }
@@ -113,15 +116,12 @@ fn filters_page() -> AnyView {
     ().into_any()
 }
 
-/// Writing mail, the address book and the settings live in the compose
-/// bundle (compose.html, the `compose` feature), the same way.
+/// Writing mail lives in the compose bundle (compose.html, the `compose`
+/// feature), the address book and the settings in the people bundle
+/// (people.html, `people`), the same way.
 #[cfg(feature = "compose")]
-fn compose_page(page: Page) -> AnyView {
-    match page {
-        Page::Compose => ComposePage().into_any(),
-        Page::Contacts => ContactsPage().into_any(),
-        _ => SettingsPage().into_any(),
-    }
+fn compose_page(_page: Page) -> AnyView {
+    ComposePage().into_any()
 }
 
 #[cfg(not(feature = "compose"))]
@@ -130,9 +130,27 @@ fn compose_page(_page: Page) -> AnyView {
     ().into_any()
 }
 
+#[cfg(feature = "people")]
+fn people_page(page: Page) -> AnyView {
+    if page == Page::Contacts {
+        ContactsPage().into_any()
+    } else {
+        SettingsPage().into_any()
+    }
+}
+
+#[cfg(not(feature = "people"))]
+fn people_page(_page: Page) -> AnyView {
+    load_other_bundle();
+    ().into_any()
+}
+
 /// Loads the current address again from the server, which answers with the
 /// bundle that has its page.
-#[cfg_attr(all(feature = "filters", feature = "compose"), allow(dead_code))]
+#[cfg_attr(
+    all(feature = "filters", feature = "compose", feature = "people"),
+    allow(dead_code)
+)]
 fn load_other_bundle() {
     if let Some(w) = web_sys::window() {
         let loc = w.location();

@@ -206,7 +206,7 @@ test('a draft is kept: saved by itself, back after a reload, continued from Draf
 
   // Discarded: gone from Drafts.
   await page.getByRole('button', { name: 'Supprimer le brouillon' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Supprimer le brouillon' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Supprimer le brouillon' }).click();
   await page.waitForURL(/\/mail\//);
   assert.equal((await findBySubject('alice', 'secret', 'Drafts', RUN)).length, 0);
   await done(page);

@@ -5,12 +5,12 @@
 
 #[cfg(feature = "compose")]
 pub mod compose;
-#[cfg(feature = "compose")]
+#[cfg(feature = "people")]
 pub mod contacts;
 #[cfg(feature = "filters")]
 pub mod filters;
 pub mod mail;
-#[cfg(feature = "compose")]
+#[cfg(any(feature = "compose", feature = "people"))]
 pub mod prefs;
 pub mod session;
 
@@ -143,7 +143,10 @@ impl Default for Aborter {
 pub enum Method {
     Get,
     Post,
-    #[cfg_attr(not(any(feature = "filters", feature = "compose")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "filters", feature = "compose", feature = "people")),
+        allow(dead_code)
+    )]
     Put,
     Delete,
 }

@@ -11,6 +11,7 @@ pub async fn load() -> Result<Preferences, Failure> {
     decode(&get_text(PREFERENCES_URL, None).await?)
 }
 
+#[cfg_attr(not(feature = "people"), allow(dead_code))]
 /// Saves them; the answer is what the server kept (put in order).
 pub async fn save(prefs: &Preferences) -> Result<Preferences, Failure> {
     decode(&send_text(Method::Put, PREFERENCES_URL, json(prefs)).await?)

@@ -8,6 +8,6 @@ pub mod lang_switch;
 pub mod message_list;
 pub mod message_row;
 pub mod message_view;
-#[cfg(feature = "compose")]
+#[cfg(any(feature = "compose", feature = "people"))]
 pub mod page_header;
 pub mod quota_bar;

@@ -4,9 +4,9 @@
 
 mod en;
 mod fr;
-#[cfg(feature = "compose")]
+#[cfg(feature = "people")]
 pub mod people;
-#[cfg(feature = "compose")]
+#[cfg(any(feature = "compose", feature = "people"))]
 pub mod write;
 
 use leptos::prelude::*;

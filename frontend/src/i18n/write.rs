@@ -2,6 +2,9 @@
 //! header those pages share. Same rules as [`super::Tr`]: one `const` per
 //! language, a missing translation is a compile error.
 
+// The people bundle uses only the header's sentences.
+#![cfg_attr(not(feature = "compose"), allow(dead_code))]
+
 use leptos::prelude::*;
 
 use super::Lang;

@@ -55,7 +55,7 @@ pub fn draft_href(folder: &str, uid: u32) -> String {
 }
 
 /// A new message to `email`.
-#[cfg(feature = "compose")]
+#[cfg(feature = "people")]
 pub fn write_to_href(email: &str) -> String {
     format!("{COMPOSE_PATH}?to={}", encode_segment(email))
 }

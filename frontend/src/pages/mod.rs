@@ -1,10 +1,10 @@
 //! One module per screen: the login page, the mail pages, the filters,
-//! and (in the compose bundle) writing mail, the address book and the
-//! settings.
+//! writing mail (compose bundle), the address book and the settings
+//! (people bundle).
 
 #[cfg(feature = "compose")]
 pub mod compose;
-#[cfg(feature = "compose")]
+#[cfg(feature = "people")]
 pub mod contacts;
 #[cfg(feature = "filters")]
 pub mod filters;
@@ -12,5 +12,5 @@ pub mod filters_link;
 pub mod links;
 pub mod login;
 pub mod mail;
-#[cfg(feature = "compose")]
+#[cfg(feature = "people")]
 pub mod settings;
