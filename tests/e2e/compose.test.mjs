@@ -162,9 +162,12 @@ test('reply from the reading pane: quoted, sent to the sender, the original mark
   await editor.click();
   await page.keyboard.press('Control+Home');
   await page.keyboard.type('Oui, je serai là.');
+  // The figure: from "Envoyer" (no undo delay) to the message in bob's INBOX.
+  const clicked = Date.now();
   await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  const got = await waitForSubject('bob', 'secret', 'INBOX', `Re: ${subject}`, 1, 20_000, 20);
+  console.log(`figure: "Envoyer" to bob's INBOX: ${Date.now() - clicked} ms`);
   await page.getByText('Message envoyé.').waitFor({ timeout: 20_000 });
-  const got = await waitForSubject('bob', 'secret', 'INBOX', `Re: ${subject}`);
   assert.equal(got.length, 1);
   const [original] = await findBySubject('alice', 'secret', 'INBOX', subject);
   assert.ok(original.flags.includes('\\Answered'), `flags: ${original.flags}`);
@@ -231,5 +234,37 @@ test('on a phone, the editor fits the screen and its controls are big enough to 
   assert.ok(tool.height >= 44 && tool.width >= 44, `Gras: ${tool.width}x${tool.height}`);
   await page.getByRole('button', { name: 'Fermer', exact: true }).click();
   await page.waitForURL(/\/mail\//);
+  await done(page);
+});
+
+test('offline, the draft stays on the device and reaches Drafts when the network is back; a file too large is refused before upload', async () => {
+  const subject = `Hors ligne ${RUN}`;
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/compose`);
+  await page.getByLabel('Objet').waitFor();
+
+  // Larger than the submission server accepts: refused at once, plainly.
+  await page.locator('input[type="file"]').setInputFiles({
+    name: 'video-sortie.mp4',
+    mimeType: 'video/mp4',
+    buffer: Buffer.alloc(21 * 1024 * 1024, 1),
+  });
+  await page.getByRole('alert').getByText(/« video-sortie\.mp4 » est trop lourd/).waitFor();
+  assert.equal(await page.locator('.attachment-item').count(), 0);
+
+  await page.context().setOffline(true);
+  await page.getByRole('combobox', { name: 'À' }).fill('bob@ac-demo.fr,');
+  await page.getByLabel('Objet').fill(subject);
+  await page.getByText(/Hors connexion : le brouillon est gardé sur cet appareil/).waitFor({ timeout: 15_000 });
+  assert.equal((await findBySubject('alice', 'secret', 'Drafts', RUN)).length, 0);
+  await page.context().setOffline(false);
+  await page.getByText(/Brouillon enregistré à/).waitFor({ timeout: 20_000 });
+  const drafts = await waitForSubject('alice', 'secret', 'Drafts', RUN);
+  assert.equal(drafts.length, 1);
+  await page.getByRole('button', { name: 'Supprimer le brouillon' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Supprimer le brouillon' }).click();
+  await page.waitForURL(/\/mail\//);
+  assert.equal((await findBySubject('alice', 'secret', 'Drafts', RUN)).length, 0);
   await done(page);
 });

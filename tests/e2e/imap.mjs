@@ -189,11 +189,11 @@ export function findBySubject(user, password, mailbox, subject) {
 
 /** Waits until `mailbox` holds `count` messages with `subject` (deliveries
  * take a moment); resolves with them. */
-export async function waitForSubject(user, password, mailbox, subject, count = 1, timeoutMs = 20_000) {
+export async function waitForSubject(user, password, mailbox, subject, count = 1, timeoutMs = 20_000, everyMs = 300) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const found = await findBySubject(user, password, mailbox, subject);
     if (found.length >= count || Date.now() > until) return found;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
