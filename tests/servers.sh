@@ -832,6 +832,33 @@ cmd_demo_mail() {
     reset_user "$user"
     gen demo --user "$user" --password "$(password_of "$user")"
   done
+  demo_contacts sdupont
+}
+
+# demo_contacts USER: a few colleagues in USER's address book (CardDAV PUT,
+# each card replaced if it is there).
+demo_contacts() {
+  local user=$1
+  USER_ID=$user PASS=$(password_of "$user") URL="http://$HOST:$DAV_PORT" "$PY" - <<'PYEOF'
+import base64, os, urllib.request
+user, url = os.environ["USER_ID"], os.environ["URL"]
+auth = base64.b64encode(f"{user}:{os.environ['PASS']}".encode()).decode()
+people = [
+    ("demo-mmartin", "Martin;Marc", "Marc Martin", "mmartin@ac-demo.fr", "Collège Jean Moulin", "Professeur d'histoire-géographie"),
+    ("demo-secretariat", "Secrétariat;", "Secrétariat Collège Jean Moulin", "ce.0750001x@ac-demo.fr", "Collège Jean Moulin", ""),
+    ("demo-dpe", "DPE;", "Rectorat – Division des personnels enseignants", "dpe@ac-demo.fr", "Rectorat", ""),
+    ("demo-lefevre", "Lefèvre;Hélène", "Hélène Lefèvre", "helene.lefevre@ac-demo.fr", "Collège Jean Moulin", "Principale adjointe"),
+    ("demo-garnier", "Garnier;Bob", "Bob Garnier", "bob@ac-demo.fr", "Lycée Victor Hugo", "CPE"),
+]
+for uid, n, fn, email, org, title in people:
+    card = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nN:{n};;;\r\nFN:{fn}\r\n"
+            f"EMAIL;TYPE=work:{email}\r\nORG:{org}\r\n"
+            + (f"TITLE:{title}\r\n" if title else "") + "END:VCARD\r\n")
+    req = urllib.request.Request(f"{url}/{user}/contacts/{uid}.vcf", data=card.encode(), method="PUT",
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "text/vcard; charset=utf-8"})
+    urllib.request.urlopen(req, timeout=10).read()
+PYEOF
+  log "$user: demo contacts in the address book"
 }
 
 cmd_check() {
