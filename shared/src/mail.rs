@@ -113,6 +113,10 @@ pub struct MessagePage {
     pub offset: u32,
     /// UIDVALIDITY: when it changes, every cached UID of this folder is void.
     pub uid_validity: u32,
+    /// The folder's HIGHESTMODSEQ (CONDSTORE) when the page was read: what
+    /// to give `/changes` to resync; 0 when the server has none.
+    #[serde(default)]
+    pub highest_modseq: u64,
     pub messages: Vec<MessageSummary>,
 }
 
@@ -231,6 +235,42 @@ pub fn decode_segment(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// One message whose flags changed (or that arrived) since a resync point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagChange {
+    pub uid: u32,
+    pub flags: Flags,
+}
+
+/// `GET /api/folders/{folder}/changes?uid_validity=&modseq=`: what changed
+/// in a folder since the client's cache was made (CONDSTORE/QRESYNC on the
+/// server, one round trip when nothing changed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FolderChanges {
+    pub folder: String,
+    pub uid_validity: u32,
+    /// Give this back next time.
+    pub highest_modseq: u64,
+    /// True when `uid_validity` changed or the server cannot tell changes
+    /// (no CONDSTORE/QRESYNC, no history that far back): the client drops
+    /// its cache of this folder and reloads it. `changed` and `vanished`
+    /// are then empty.
+    pub reset: bool,
+    /// Messages whose flags changed since `modseq`, by ascending UID. New
+    /// messages arrived since then are listed too (with their flags): a UID
+    /// the client does not know is a new arrival, or one it never cached;
+    /// it refetches the first page when `total` differs from its own.
+    pub changed: Vec<FlagChange>,
+    /// UIDs expunged since `modseq` (QRESYNC `VANISHED (EARLIER)`), ascending.
+    pub vanished: Vec<u32>,
+    /// Messages in the folder now.
+    pub total: u32,
+    /// Unread messages in the folder now.
+    pub unread: u32,
 }
 
 #[cfg(test)]

@@ -29,6 +29,15 @@ fn default_undo() -> u8 {
     DEFAULT_UNDO_SEND_SECS
 }
 
+/// Messages of the INBOX kept for offline reading, by default.
+pub const DEFAULT_OFFLINE_MESSAGES: u32 = 200;
+/// The most one may ask for.
+pub const MAX_OFFLINE_MESSAGES: u32 = 2000;
+
+fn default_offline() -> u32 {
+    DEFAULT_OFFLINE_MESSAGES
+}
+
 /// Everything the user chose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -46,6 +55,14 @@ pub struct Preferences {
     /// Senders whose remote images are shown without asking.
     #[serde(default)]
     pub trusted_image_senders: Vec<String>,
+    /// How many of the most recent messages of the INBOX (and of each
+    /// folder in `offline_folders`) are kept on the device, bodies
+    /// included, for reading offline; 0 turns prefetching off.
+    #[serde(default = "default_offline")]
+    pub offline_messages: u32,
+    /// Folders the user marked "disponible hors ligne" (besides the INBOX).
+    #[serde(default)]
+    pub offline_folders: Vec<String>,
 }
 
 impl Default for Preferences {
@@ -56,6 +73,8 @@ impl Default for Preferences {
             compose_format: BodyFormat::Html,
             undo_send_secs: DEFAULT_UNDO_SEND_SECS,
             trusted_image_senders: Vec::new(),
+            offline_messages: DEFAULT_OFFLINE_MESSAGES,
+            offline_folders: Vec::new(),
         }
     }
 }
@@ -67,6 +86,10 @@ impl Preferences {
     /// reach a header. Returns what was wrong with what the user sent.
     pub fn normalize(&mut self, login_email: &str) -> Result<(), String> {
         self.undo_send_secs = self.undo_send_secs.min(MAX_UNDO_SEND_SECS);
+        self.offline_messages = self.offline_messages.min(MAX_OFFLINE_MESSAGES);
+        self.offline_folders
+            .retain(|f| !f.is_empty() && !f.chars().any(char::is_control));
+        self.offline_folders.dedup();
         let pos = self
             .identities
             .iter()

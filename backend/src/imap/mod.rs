@@ -282,6 +282,8 @@ struct Selected {
     exists: u32,
     uid_validity: u32,
     uid_next: u32,
+    /// `HIGHESTMODSEQ` when selected (CONDSTORE), 0 when unknown.
+    highest_modseq: u64,
 }
 
 /// One logged-in IMAP connection and what we know about it.
@@ -304,6 +306,8 @@ pub struct ImapConn {
     completed: u64,
     /// Bumped whenever the selected folder's membership changes.
     generation: u64,
+    /// Whether `ENABLE QRESYNC` succeeded on this connection.
+    qresync_enabled: bool,
 }
 
 /// A page of a folder: the UIDs on the page and what the list needs around them.
@@ -312,6 +316,10 @@ pub struct PageInfo {
     pub total: u32,
     pub unread: u32,
     pub uid_validity: u32,
+    /// `HIGHESTMODSEQ` as of the SELECT (0 without CONDSTORE): changes
+    /// asked for since it may repeat some the page already shows, never
+    /// miss one.
+    pub highest_modseq: u64,
 }
 
 /// One message row as fetched for a list.
@@ -351,6 +359,7 @@ impl ImapConn {
             last_append_uid: None,
             completed: 0,
             generation: 0,
+            qresync_enabled: false,
         };
         if logged_in.capabilities.is_none() {
             let mut caps = Vec::new();
@@ -654,16 +663,25 @@ impl ImapConn {
             return Ok(sel.clone());
         }
         self.selected = None;
-        let cmd = format!("SELECT {}", mailbox_arg(path)?);
+        // The CONDSTORE parameter (RFC 7162 §3.1.8) makes the server tell
+        // HIGHESTMODSEQ, the starting point of a later resync, at no cost.
+        let condstore = if self.has("CONDSTORE") {
+            " (CONDSTORE)"
+        } else {
+            ""
+        };
+        let cmd = format!("SELECT {}{condstore}", mailbox_arg(path)?);
         let mut exists = 0;
         let mut uid_validity = 0;
         let mut uid_next = 0;
+        let mut highest_modseq = 0;
         let result = self
             .each(&cmd, |r| match r {
                 Response::MailboxData(MailboxDatum::Exists(n)) => exists = *n,
                 Response::Data { outcome, .. } => match outcome.code {
                     Some(ResponseCode::UidValidity(v)) => uid_validity = v,
                     Some(ResponseCode::UidNext(v)) => uid_next = v,
+                    Some(ResponseCode::HighestModSeq(v)) => highest_modseq = v,
                     _ => {}
                 },
                 _ => {}
@@ -685,6 +703,7 @@ impl ImapConn {
             exists,
             uid_validity,
             uid_next,
+            highest_modseq,
         };
         if let Some(cached) = self.sorted.get(path)
             && (cached.uid_validity != uid_validity
@@ -786,6 +805,7 @@ impl ImapConn {
             total: uids.len() as u32,
             unread,
             uid_validity: sel.uid_validity,
+            highest_modseq: sel.highest_modseq,
         };
         let start = (offset as usize).min(uids.len());
         let end = (start + limit as usize).min(uids.len());
@@ -1215,6 +1235,311 @@ impl ImapConn {
             }
         }
     }
+
+    /// Whole messages for reading offline, in one `UID FETCH` of the whole
+    /// set with `BODY.PEEK[]` (nothing is marked read). Each body is asked
+    /// for up to `max_each + 1` bytes (a partial fetch, RFC 3501 §6.4.5):
+    /// a message longer than `max_each` is dropped as it arrives, and so is
+    /// any message that would take the bytes kept past `max_total`, so what
+    /// is held in memory stays bounded. UIDs that do not exist (any more)
+    /// are absent. The answer follows the order of `uids`.
+    pub async fn messages(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        max_each: usize,
+        max_total: usize,
+    ) -> Result<Vec<FullMessage>, ImapError> {
+        let set = uid_set(uids)?;
+        self.select(path).await?;
+        let cmd = format!(
+            "UID FETCH {set} (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[]<0.{}>)",
+            max_each.saturating_add(1)
+        );
+        let wanted: std::collections::HashSet<u32> = uids.iter().copied().collect();
+        let mut by_uid: HashMap<u32, FullMessage> = HashMap::new();
+        let mut late_flags: HashMap<u32, Flags> = HashMap::new();
+        let mut kept = 0usize;
+        // Whole messages may be large: give them time.
+        let timeout = self.timeout * 6;
+        self.each_within(&cmd, None, timeout, |r| {
+            let Response::Fetch(_, attrs) = r else {
+                return;
+            };
+            let mut uid = 0;
+            let mut flags = None;
+            let mut size = 0;
+            let mut date = None;
+            let mut raw: Option<&[u8]> = None;
+            for a in attrs {
+                match a {
+                    AttributeValue::Uid(u) => uid = *u,
+                    AttributeValue::Flags(f) => flags = Some(flags_of(f)),
+                    AttributeValue::Rfc822Size(n) => size = *n,
+                    AttributeValue::InternalDate(d) => date = parse_internal_date(d),
+                    AttributeValue::BodySection { data: Some(d), .. } => raw = Some(d),
+                    _ => {}
+                }
+            }
+            if !wanted.contains(&uid) {
+                return;
+            }
+            match raw {
+                Some(raw) => {
+                    // Longer than the partial fetch allows, or over budget.
+                    if raw.len() > max_each
+                        || size as usize > max_each
+                        || kept.saturating_add(raw.len()) > max_total
+                        || by_uid.contains_key(&uid)
+                    {
+                        return;
+                    }
+                    kept += raw.len();
+                    by_uid.insert(
+                        uid,
+                        FullMessage {
+                            uid,
+                            flags: flags.unwrap_or_default(),
+                            size,
+                            internal_date: date,
+                            raw: raw.to_vec(),
+                        },
+                    );
+                }
+                // Another client's change, reported while we read.
+                None => {
+                    if let Some(f) = flags {
+                        late_flags.insert(uid, f);
+                    }
+                }
+            }
+        })
+        .await?;
+        for (uid, f) in late_flags {
+            if let Some(m) = by_uid.get_mut(&uid) {
+                m.flags = f;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        Ok(uids
+            .iter()
+            .filter(|u| seen.insert(**u))
+            .filter_map(|u| by_uid.remove(u))
+            .collect())
+    }
+
+    /// Selects a folder with QRESYNC (RFC 7162 §3.2.5) to learn what
+    /// changed since `modseq`, a HIGHESTMODSEQ the client got with this
+    /// `uid_validity`: flags changed and messages arrived (FETCH), UIDs
+    /// expunged (VANISHED (EARLIER)), the new HIGHESTMODSEQ, and the counts.
+    ///
+    /// One round trip: `ENABLE QRESYNC` (the first time on this
+    /// connection), the `SELECT` and the `UID SEARCH UNSEEN` that counts
+    /// unread messages are pipelined (RFC 3501 §5.5), written together and
+    /// answered together. The folder is then the selected one, with the
+    /// same bookkeeping as [`ImapConn::select`].
+    ///
+    /// `reset` when the server cannot say what changed: no QRESYNC, another
+    /// UIDVALIDITY, no mod-sequences for this folder, a `modseq` of 0, or
+    /// more expunged UIDs than is worth listing.
+    pub async fn select_qresync(
+        &mut self,
+        path: &str,
+        uid_validity: u32,
+        modseq: u64,
+    ) -> Result<QresyncResult, ImapError> {
+        let mailbox = mailbox_arg(path)?;
+        // mod-sequence-value: 1 to 2^63-1 (RFC 7162 §7).
+        if !self.has("QRESYNC") || uid_validity == 0 || modseq == 0 || modseq > i64::MAX as u64 {
+            return self.resync_by_reset(path).await;
+        }
+        let enabling = !self.qresync_enabled;
+        let mut cmds = Vec::with_capacity(3);
+        if enabling {
+            cmds.push("ENABLE QRESYNC".to_string());
+        }
+        let select_at = cmds.len();
+        cmds.push(format!(
+            "SELECT {mailbox} (QRESYNC ({uid_validity} {modseq}))"
+        ));
+        cmds.push("UID SEARCH UNSEEN".to_string());
+        // Whatever the answer, the folder selected before is no longer.
+        self.selected = None;
+        let mut found = ResyncFound::default();
+        let timeout = self.timeout * 3;
+        let outcomes = self
+            .pipeline(&cmds, timeout, |i, r| {
+                if i >= select_at {
+                    found.take(r, i == select_at);
+                }
+            })
+            .await?;
+        let mut outcomes = outcomes.into_iter();
+        if enabling {
+            match outcomes.next() {
+                Some(Ok(())) => self.qresync_enabled = true,
+                // Refused (a server that wants ENABLE before any SELECT):
+                // the QRESYNC SELECT failed as well; do without.
+                _ => return self.resync_by_reset(path).await,
+            }
+        }
+        match outcomes.next() {
+            Some(Ok(())) => {}
+            Some(Err(ImapError::Refused(text)))
+                if !text.starts_with('[') || text.contains("NONEXISTENT") =>
+            {
+                return Err(ImapError::NoSuchFolder(path.to_string()));
+            }
+            Some(Err(ImapError::NoSuchFolder(_))) => {
+                return Err(ImapError::NoSuchFolder(path.to_string()));
+            }
+            Some(Err(e)) => return Err(e),
+            None => return Err(ImapError::Protocol("SELECT sans réponse".into())),
+        }
+        let sel = Selected {
+            path: path.to_string(),
+            exists: found.exists,
+            uid_validity: found.uid_validity,
+            uid_next: found.uid_next,
+            highest_modseq: found.highest_modseq,
+        };
+        // The order cached for this folder holds while its membership is
+        // unchanged, as after a plain SELECT.
+        if let Some(cached) = self.sorted.get(path)
+            && (cached.uid_validity != sel.uid_validity
+                || cached.uid_next != sel.uid_next
+                || cached.uids.len() as u32 != sel.exists
+                || found.membership_changed)
+        {
+            self.sorted.remove(path);
+        }
+        if found.membership_changed {
+            self.generation += 1;
+        }
+        self.selected = Some(sel);
+        match outcomes.next() {
+            Some(Ok(())) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Err(ImapError::Protocol("SEARCH sans réponse".into())),
+        }
+        let reset = found.uid_validity != uid_validity
+            || found.highest_modseq == 0
+            || found.too_many_vanished;
+        let (changed, vanished) = if reset {
+            (Vec::new(), Vec::new())
+        } else {
+            let mut vanished: Vec<u32> = found.vanished.into_iter().collect();
+            vanished.sort_unstable();
+            let mut changed: Vec<(u32, Flags)> = found
+                .changed
+                .into_iter()
+                .filter(|(u, _)| vanished.binary_search(u).is_err())
+                .collect();
+            changed.sort_unstable_by_key(|(u, _)| *u);
+            (changed, vanished)
+        };
+        Ok(QresyncResult {
+            uid_validity: found.uid_validity,
+            highest_modseq: found.highest_modseq,
+            reset,
+            changed,
+            vanished,
+            total: found.exists,
+            unread: found.unread,
+        })
+    }
+
+    /// The answer when the server cannot tell changes: the counts and
+    /// HIGHESTMODSEQ (when CONDSTORE gives one) to start again from.
+    async fn resync_by_reset(&mut self, path: &str) -> Result<QresyncResult, ImapError> {
+        self.select(path).await?;
+        let unread = self.unseen_count().await?;
+        let sel = self
+            .selected
+            .clone()
+            .ok_or_else(|| ImapError::Protocol("dossier désélectionné".into()))?;
+        Ok(QresyncResult {
+            uid_validity: sel.uid_validity,
+            highest_modseq: sel.highest_modseq,
+            reset: true,
+            changed: Vec::new(),
+            vanished: Vec::new(),
+            total: sel.exists,
+            unread,
+        })
+    }
+
+    /// Sends commands together (pipelining, RFC 3501 §5.5) and reads their
+    /// answers: one round trip for all. `each` gets every untagged
+    /// response with the index of the first command not yet answered.
+    /// The outer error is the connection's (lost, timed out, BYE); the
+    /// inner results are each command's own `OK`, `NO` or `BAD`. Unlike
+    /// [`ImapConn::each`], the selected folder's bookkeeping is left to
+    /// the caller, which deselects it first.
+    async fn pipeline(
+        &mut self,
+        cmds: &[String],
+        timeout: Duration,
+        mut each: impl FnMut(usize, &Response<'_>),
+    ) -> Result<Vec<Result<(), ImapError>>, ImapError> {
+        self.in_flight = true;
+        let result = tokio::time::timeout(timeout, async {
+            let mut tags = Vec::with_capacity(cmds.len());
+            for cmd in cmds {
+                tags.push(self.session.run_command(cmd).await?);
+            }
+            let mut outcomes: Vec<Option<Result<(), ImapError>>> =
+                cmds.iter().map(|_| None).collect();
+            let mut current = 0;
+            while current < tags.len() {
+                let Some(resp) = self.session.read_response().await? else {
+                    return Err(ImapError::ConnectionLost("fermée par le serveur".into()));
+                };
+                match resp.parsed() {
+                    Response::Done {
+                        tag,
+                        status,
+                        outcome,
+                    } => {
+                        let Some(i) = tags.iter().position(|t| t == tag) else {
+                            return Err(ImapError::Protocol(format!(
+                                "réponse étiquetée inconnue: {}",
+                                short(&tag.0)
+                            )));
+                        };
+                        if let Some(slot) = outcomes.get_mut(i) {
+                            *slot = Some(tagged_result(status, outcome));
+                        }
+                        while outcomes.get(current).is_some_and(Option::is_some) {
+                            current += 1;
+                        }
+                    }
+                    Response::Data {
+                        status: Status::Bye,
+                        outcome,
+                    } => {
+                        return Err(ImapError::ConnectionLost(
+                            outcome.information.as_deref().unwrap_or("BYE").to_string(),
+                        ));
+                    }
+                    other => each(current, other),
+                }
+            }
+            Ok(outcomes
+                .into_iter()
+                .map(|o| o.unwrap_or_else(|| Err(ImapError::Protocol("sans réponse".into()))))
+                .collect::<Vec<_>>())
+        })
+        .await
+        .map_err(|_| ImapError::Timeout)
+        .and_then(|r| r);
+        if result.is_ok() {
+            // Every answer was read: the connection is in step.
+            self.in_flight = false;
+            self.completed += cmds.len() as u64;
+        }
+        result
+    }
 }
 
 /// A system flag or a keyword made of letters, digits and `_` after `$`.
@@ -1417,6 +1742,193 @@ fn is_explicit_attachment(b: &BodyStructure<'_>) -> bool {
         .disposition
         .as_ref()
         .is_some_and(|d| d.ty.eq_ignore_ascii_case("attachment"))
+}
+
+/// What a resync of a folder found (`SELECT … (QRESYNC …)`, RFC 7162).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QresyncResult {
+    pub uid_validity: u32,
+    /// Give this back next time; 0 when the folder has no mod-sequences.
+    pub highest_modseq: u64,
+    /// The client's cache of the folder is void: reload it.
+    pub reset: bool,
+    /// Messages whose flags changed, or that arrived, since the modseq
+    /// asked for, by ascending UID.
+    pub changed: Vec<(u32, Flags)>,
+    /// UIDs expunged since the modseq asked for, ascending.
+    pub vanished: Vec<u32>,
+    pub total: u32,
+    pub unread: u32,
+}
+
+/// Most UIDs a resync lists as expunged; past that the client reloads
+/// the folder (a server without the history sends every UID it lacks).
+const MAX_VANISHED: usize = 100_000;
+
+/// Untagged answers of a QRESYNC select and the search that follows it.
+#[derive(Debug, Default)]
+struct ResyncFound {
+    exists: u32,
+    uid_validity: u32,
+    uid_next: u32,
+    highest_modseq: u64,
+    changed: HashMap<u32, Flags>,
+    vanished: std::collections::BTreeSet<u32>,
+    too_many_vanished: bool,
+    unread: u32,
+    /// Mail arrived or left after the SELECT answered.
+    membership_changed: bool,
+}
+
+impl ResyncFound {
+    /// Takes one untagged response, `in_select` while the SELECT answers.
+    fn take(&mut self, r: &Response<'_>, in_select: bool) {
+        match r {
+            Response::MailboxData(MailboxDatum::Exists(n)) => {
+                if !in_select && *n != self.exists {
+                    self.membership_changed = true;
+                }
+                self.exists = *n;
+            }
+            Response::Data { outcome, .. } if in_select => match outcome.code {
+                Some(ResponseCode::UidValidity(v)) => self.uid_validity = v,
+                Some(ResponseCode::UidNext(v)) => self.uid_next = v,
+                Some(ResponseCode::HighestModSeq(v)) => self.highest_modseq = v,
+                _ => {}
+            },
+            Response::Vanished { earlier, uids } => {
+                if !*earlier {
+                    // Expunged now (after the SELECT): fewer messages.
+                    let gone: u32 = uids
+                        .iter()
+                        .map(|r| r.start().abs_diff(*r.end()).saturating_add(1))
+                        .sum();
+                    self.exists = self.exists.saturating_sub(gone);
+                    if !in_select {
+                        self.membership_changed = true;
+                    }
+                }
+                self.add_vanished(uids);
+            }
+            Response::Expunge(_) => {
+                // Not sent once QRESYNC is on; the UID is unknown.
+                self.exists = self.exists.saturating_sub(1);
+                self.membership_changed = true;
+            }
+            Response::Fetch(_, attrs) => {
+                let mut uid = 0;
+                let mut flags = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = *u,
+                        AttributeValue::Flags(f) => flags = Some(flags_of(f)),
+                        _ => {}
+                    }
+                }
+                if uid != 0
+                    && let Some(f) = flags
+                {
+                    self.changed.insert(uid, f);
+                }
+            }
+            Response::MailboxData(MailboxDatum::Search(ids)) if !in_select => {
+                self.unread = self.unread.saturating_add(ids.len() as u32);
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds UID ranges (in either order, RFC 3501 `seq-range`), up to
+    /// [`MAX_VANISHED`].
+    fn add_vanished(&mut self, ranges: &[std::ops::RangeInclusive<u32>]) {
+        for r in ranges {
+            let (a, b) = (*r.start().min(r.end()), *r.start().max(r.end()));
+            if (b - a) as usize >= MAX_VANISHED
+                || self.vanished.len() + (b - a) as usize >= MAX_VANISHED
+            {
+                self.too_many_vanished = true;
+                return;
+            }
+            self.vanished.extend(a..=b);
+        }
+    }
+}
+
+/// A tagged answer as a result: `NO` and `BAD` mapped like in
+/// [`ImapConn::each`].
+fn tagged_result(status: &Status, outcome: &imap_proto::Outcome<'_>) -> Result<(), ImapError> {
+    match status {
+        Status::Ok => Ok(()),
+        other => Err(ImapError::from_refusal(
+            other,
+            &format!(
+                "{}{}",
+                outcome
+                    .code
+                    .as_ref()
+                    .map(|c| format!("[{c:?}] "))
+                    .unwrap_or_default(),
+                outcome.information.as_deref().unwrap_or("")
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod resync_tests {
+    use super::*;
+
+    fn parse(line: &[u8]) -> Response<'_> {
+        match Response::parse(line) {
+            Ok((_, r)) => r,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn qresync_select_answers_are_gathered() {
+        let mut f = ResyncFound::default();
+        for line in [
+            &b"* OK [CLOSED] Previous mailbox closed.\r\n"[..],
+            b"* 4 EXISTS\r\n",
+            b"* OK [UIDVALIDITY 1795898060] UIDs valid\r\n",
+            b"* OK [UIDNEXT 9] Predicted next UID\r\n",
+            b"* OK [HIGHESTMODSEQ 42] Highest\r\n",
+            b"* VANISHED (EARLIER) 2,5:6\r\n",
+            b"* 1 FETCH (UID 1 FLAGS (\\Seen \\Flagged) MODSEQ (40))\r\n",
+            b"* 4 FETCH (UID 8 FLAGS () MODSEQ (41))\r\n",
+        ] {
+            f.take(&parse(line), true);
+        }
+        assert_eq!(f.exists, 4);
+        assert_eq!(f.uid_validity, 1795898060);
+        assert_eq!(f.uid_next, 9);
+        assert_eq!(f.highest_modseq, 42);
+        assert_eq!(f.vanished.iter().copied().collect::<Vec<_>>(), [2, 5, 6]);
+        assert!(f.changed[&1].seen && f.changed[&1].flagged);
+        assert!(!f.changed[&8].seen);
+        assert!(!f.membership_changed);
+        // Then the search: its count, and news that came with it.
+        f.take(&parse(b"* SEARCH 8 3\r\n"), false);
+        f.take(&parse(b"* VANISHED 3\r\n"), false);
+        assert_eq!(f.unread, 2);
+        assert_eq!(f.exists, 3);
+        assert!(f.membership_changed && f.vanished.contains(&3));
+        // Codes sent for the folder selected before are not ours.
+        f.take(&parse(b"* OK [HIGHESTMODSEQ 7] Highest\r\n"), false);
+        assert_eq!(f.highest_modseq, 42);
+    }
+
+    #[test]
+    fn vanished_ranges_are_bounded() {
+        let mut f = ResyncFound::default();
+        // `9:7` on the wire: the same as `7:9` (RFC 3501 `seq-range`).
+        let reversed = std::ops::RangeInclusive::new(9, 7);
+        f.add_vanished(&[reversed]);
+        assert_eq!(f.vanished.iter().copied().collect::<Vec<_>>(), [7, 8, 9]);
+        f.add_vanished(&[1..=u32::MAX]);
+        assert!(f.too_many_vanished);
+    }
 }
 
 #[cfg(test)]

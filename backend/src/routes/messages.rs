@@ -8,8 +8,8 @@ use serde::Deserialize;
 use shared::{
     ApiError,
     mail::{
-        ActionResult, DeleteRequest, FlagsRequest, FolderRole, MessagePage, MessageSummary,
-        MoveRequest,
+        ActionResult, DeleteRequest, FlagChange, FlagsRequest, FolderChanges, FolderRole,
+        MessagePage, MessageSummary, MoveRequest,
     },
 };
 
@@ -81,6 +81,7 @@ pub async fn page(
         unread: info.unread,
         offset,
         uid_validity: info.uid_validity,
+        highest_modseq: info.highest_modseq,
         messages,
     }))
 }
@@ -308,4 +309,144 @@ pub async fn delete(
         })
         .await?;
     Ok(Json(result?))
+}
+
+/// Most UIDs one bulk request may name.
+pub const MAX_BULK: usize = 50;
+/// A message longer than this is left out of a bulk answer (it is read
+/// online, or fetched alone).
+pub const MAX_BULK_EACH: usize = 5 * 1024 * 1024;
+/// Bytes of messages one bulk answer holds at most: what does not fit is
+/// left out, for the next request.
+pub const MAX_BULK_TOTAL: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct BulkQuery {
+    /// UIDs separated by commas, at most 50 (`1,2,3`).
+    pub uids: String,
+}
+
+/// Whole messages at once, to read offline; marks nothing read
+/// (`BODY.PEEK[]`). UIDs that no longer exist are absent from the answer,
+/// and so are messages over 5 MB and those past 20 MB in all (ask for
+/// these again, fewer at a time, or read them online).
+#[utoipa::path(get, path = "/api/folders/{folder}/messages/bulk",
+    params(("folder" = String, Path, description = "Chemin du dossier, encodé en un segment"), BulkQuery),
+    responses((status = 200, body = Vec<shared::mail::Message>), (status = 400, body = ApiError),
+        (status = 404, body = ApiError)))]
+pub async fn bulk(
+    auth: Authed,
+    Path(folder): Path<String>,
+    Query(q): Query<BulkQuery>,
+) -> AppResult<Json<Vec<shared::mail::Message>>> {
+    let uids = parse_uid_list(&q.uids).ok_or_else(|| ApiError::InvalidRequest {
+        detail: format!("uids : entre 1 et {MAX_BULK} numéros séparés par des virgules"),
+    })?;
+    let fetched = auth
+        .imap(|c| {
+            let (folder, uids) = (folder.clone(), uids.clone());
+            Box::pin(async move {
+                c.messages(&folder, &uids, MAX_BULK_EACH, MAX_BULK_TOTAL)
+                    .await
+            })
+        })
+        .await?;
+    let folder_name = folder.clone();
+    let messages = tokio::task::spawn_blocking(move || {
+        fetched
+            .iter()
+            .map(|full| {
+                mime::to_message(
+                    &full.raw,
+                    mime::Envelope {
+                        folder: &folder_name,
+                        uid: full.uid,
+                        flags: full.flags,
+                        size: full.size,
+                        internal_date: full.internal_date,
+                    },
+                    false,
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| AppError::from(anyhow::anyhow!("parse task: {e}")))?;
+    Ok(Json(messages))
+}
+
+/// `1,2,3` to UIDs: between 1 and [`MAX_BULK`] distinct non-zero numbers.
+fn parse_uid_list(s: &str) -> Option<Vec<u32>> {
+    let mut uids = Vec::new();
+    for part in s.split(',') {
+        let uid: u32 = part.trim().parse().ok()?;
+        if uid == 0 {
+            return None;
+        }
+        if !uids.contains(&uid) {
+            uids.push(uid);
+        }
+    }
+    (!uids.is_empty() && uids.len() <= MAX_BULK).then_some(uids)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ChangesQuery {
+    /// The folder's UIDVALIDITY the client's cache was made with.
+    pub uid_validity: u32,
+    /// The HIGHESTMODSEQ the client was last given (page or changes).
+    pub modseq: u64,
+}
+
+/// What changed in a folder since the client's cache: flags, expunged
+/// UIDs, counts (QRESYNC; one IMAP round trip when nothing changed).
+/// `reset` tells the client to drop its cache of the folder.
+#[utoipa::path(get, path = "/api/folders/{folder}/changes",
+    params(("folder" = String, Path, description = "Chemin du dossier, encodé en un segment"), ChangesQuery),
+    responses((status = 200, body = FolderChanges), (status = 404, body = ApiError)))]
+pub async fn changes(
+    auth: Authed,
+    Path(folder): Path<String>,
+    Query(q): Query<ChangesQuery>,
+) -> AppResult<Json<FolderChanges>> {
+    let found = auth
+        .imap(|c| {
+            let folder = folder.clone();
+            Box::pin(async move { c.select_qresync(&folder, q.uid_validity, q.modseq).await })
+        })
+        .await?;
+    Ok(Json(FolderChanges {
+        folder,
+        uid_validity: found.uid_validity,
+        highest_modseq: found.highest_modseq,
+        reset: found.reset,
+        changed: found
+            .changed
+            .into_iter()
+            .map(|(uid, flags)| FlagChange { uid, flags })
+            .collect(),
+        vanished: found.vanished,
+        total: found.total,
+        unread: found.unread,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_lists_parse_within_bounds() {
+        assert_eq!(parse_uid_list("3,1, 2,3"), Some(vec![3, 1, 2]));
+        assert_eq!(parse_uid_list("7"), Some(vec![7]));
+        assert_eq!(parse_uid_list(""), None);
+        assert_eq!(parse_uid_list("1,,2"), None);
+        assert_eq!(parse_uid_list("0"), None);
+        assert_eq!(parse_uid_list("1:5"), None);
+        assert_eq!(parse_uid_list("-1"), None);
+        let fifty: Vec<String> = (1..=50).map(|u| u.to_string()).collect();
+        assert_eq!(parse_uid_list(&fifty.join(",")).map(|v| v.len()), Some(50));
+        let many: Vec<String> = (1..=51).map(|u| u.to_string()).collect();
+        assert_eq!(parse_uid_list(&many.join(",")), None);
+    }
 }

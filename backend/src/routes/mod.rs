@@ -37,6 +37,8 @@ use crate::{AppState, auth::Json, error::AppError};
         messages::flags,
         messages::move_messages,
         messages::delete,
+        messages::bulk,
+        messages::changes,
         filters::get,
         filters::save,
         filters::dry_run,
@@ -108,6 +110,8 @@ pub fn api_router() -> Router<AppState> {
             post(messages::move_messages),
         )
         .route("/folders/{folder}/messages/delete", post(messages::delete))
+        .route("/folders/{folder}/messages/bulk", get(messages::bulk))
+        .route("/folders/{folder}/changes", get(messages::changes))
         .route("/folders/{folder}/messages/{uid}", get(messages::message))
         .route("/folders/{folder}/messages/{uid}/raw", get(messages::raw))
         .route(
