@@ -50,6 +50,7 @@ step "browser tests (Playwright, headless Chromium)"
 cargo build -p facteur --locked
 mkdir -p tests/results
 start_facteur "$CARGO_TARGET_DIR/debug/facteur" 8391 "$root/tests/results/facteur.log"
+export FACTEUR_BIN="$CARGO_TARGET_DIR/debug/facteur"
 FACTEUR_URL=http://127.0.0.1:8391 node --test --test-concurrency=1 tests/e2e/
 
 step "done"

@@ -23,6 +23,7 @@ use crate::pages::login::{LoginPage, safe_next};
 use crate::pages::mail::MailPage;
 #[cfg(feature = "people")]
 use crate::pages::{contacts::ContactsPage, settings::SettingsPage};
+use crate::pwa::PwaBar;
 use crate::router::{provide_router, use_router};
 use crate::state::lang::provide_lang;
 use crate::state::session::{LoggedOutReason, SessionState, provide_session, use_session};
@@ -90,7 +91,8 @@ pub fn App() -> impl IntoView {
         }
         _ => {}
     });
-    move || match page.get() {
+    crate::pwa::register();
+    let current = move || match page.get() {
         Page::Login => LoginPage().into_any(),
         Page::Mail => MailPage().into_any(),
         Page::Filters => filters_page(),
@@ -99,6 +101,10 @@ pub fn App() -> impl IntoView {
         Page::Settings => people_page(Page::Settings),
         // Home: on its way to the inbox.
         Page::Home | Page::NotFound => (page.get() == Page::NotFound).then(NotFound).into_any(),
+    };
+    view! {
+        {current}
+        <PwaBar />
     }
 }
 

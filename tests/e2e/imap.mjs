@@ -197,3 +197,12 @@ export async function waitForSubject(user, password, mailbox, subject, count = 1
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Erases messages of `mailbox` by UID (as another device would). */
+export function eraseMessages(user, password, mailbox, uids) {
+  return session(user, password, async (conn) => {
+    await conn.command(`SELECT ${quote(mailbox)}`);
+    await conn.command(`UID STORE ${uids.join(',')} +FLAGS.SILENT (\\Deleted)`);
+    await conn.command(`UID EXPUNGE ${uids.join(',')}`);
+  });
+}

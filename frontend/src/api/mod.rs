@@ -10,7 +10,6 @@ pub mod contacts;
 #[cfg(feature = "filters")]
 pub mod filters;
 pub mod mail;
-#[cfg(any(feature = "compose", feature = "people"))]
 pub mod prefs;
 pub mod session;
 

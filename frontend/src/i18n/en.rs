@@ -219,6 +219,35 @@ pub const EN: Tr = Tr {
     add_to_contacts: "Add to contacts",
     contacts: "Contacts",
     settings: "Settings",
+
+    offline_banner: "Offline: you are reading the messages kept on this device. What you do will be sent when the network is back.",
+    queued_action: "Offline: it will be done as soon as the network is back.",
+    outbox: "Outbox",
+    outbox_edit: "Edit",
+    outbox_cancel: "Cancel sending",
+    outbox_sent: |n| match n {
+        1 => "The waiting message has been sent.".into(),
+        n => format!("The {n} waiting messages have been sent."),
+    },
+    outbox_refused: |s| {
+        format!("“{s}” could not be sent: open it from “New message” to correct it.")
+    },
+    changes_replayed: |n| match n {
+        1 => "The change made offline has been saved.".into(),
+        n => format!("The {n} changes made offline have been saved."),
+    },
+    search_label: "Search",
+    search_placeholder: "Search messages…",
+    search_results: |n| match n {
+        0 => "No message found".into(),
+        1 => "1 message found".into(),
+        n => format!("{n} messages found"),
+    },
+    search_none: "No message kept on this device matches.",
+    search_note: "Searching the messages kept on this device.",
+    clear_search: "Clear the search",
+    shared_device: "Shared computer: keep nothing on this device",
+    shared_device_help: "Tick this box on a staff-room or library computer: no message will be stored on the computer.",
     #[cfg(feature = "filters")]
     rules: "Rules",
     #[cfg(feature = "filters")]
@@ -352,4 +381,9 @@ pub const EN: Tr = Tr {
 
     network_error: "The server cannot be reached. Check your Internet connection, then try again.",
     api_error,
+
+    update_available: "A new version of Facteur is available.",
+    update_now: "Update",
+    install_app: "Install the app",
+    install_later: "Not now",
 };

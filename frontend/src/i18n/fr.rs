@@ -227,6 +227,37 @@ pub const FR: Tr = Tr {
     add_to_contacts: "Ajouter aux contacts",
     contacts: "Contacts",
     settings: "Paramètres",
+
+    offline_banner: "Hors connexion : vous lisez les messages gardés sur cet appareil. Ce que vous faites sera envoyé au retour du réseau.",
+    queued_action: "Hors connexion : ce sera fait dès le retour du réseau.",
+    outbox: "Boîte d'envoi",
+    outbox_edit: "Modifier",
+    outbox_cancel: "Annuler l'envoi",
+    outbox_sent: |n| match n {
+        1 => "Le message en attente est parti.".into(),
+        n => format!("Les {n} messages en attente sont partis."),
+    },
+    outbox_refused: |s| {
+        format!(
+            "« {s} » n'a pas pu partir : ouvrez-le depuis « Nouveau message » pour le corriger."
+        )
+    },
+    changes_replayed: |n| match n {
+        1 => "La modification faite hors connexion a été enregistrée.".into(),
+        n => format!("Les {n} modifications faites hors connexion ont été enregistrées."),
+    },
+    search_label: "Rechercher",
+    search_placeholder: "Rechercher dans les messages…",
+    search_results: |n| match n {
+        0 => "Aucun message trouvé".into(),
+        1 => "1 message trouvé".into(),
+        n => format!("{n} messages trouvés"),
+    },
+    search_none: "Aucun message gardé sur cet appareil ne correspond.",
+    search_note: "Recherche dans les messages gardés sur cet appareil.",
+    clear_search: "Effacer la recherche",
+    shared_device: "Ordinateur partagé : ne rien garder sur cet appareil",
+    shared_device_help: "Cochez cette case sur un ordinateur de salle des professeurs ou de CDI : aucun message ne sera enregistré sur l'ordinateur.",
     #[cfg(feature = "filters")]
     rules: "Règles",
     #[cfg(feature = "filters")]
@@ -360,4 +391,9 @@ pub const FR: Tr = Tr {
 
     network_error: "Impossible de joindre le serveur. Vérifiez votre connexion à Internet, puis réessayez.",
     api_error,
+
+    update_available: "Une nouvelle version de Facteur est disponible.",
+    update_now: "Mettre à jour",
+    install_app: "Installer l'application",
+    install_later: "Plus tard",
 };

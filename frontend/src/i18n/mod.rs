@@ -169,6 +169,24 @@ pub struct Tr {
     pub add_to_contacts: &'static str,
     pub contacts: &'static str,
     pub settings: &'static str,
+
+    // Offline.
+    pub offline_banner: &'static str,
+    pub queued_action: &'static str,
+    pub outbox: &'static str,
+    pub outbox_edit: &'static str,
+    pub outbox_cancel: &'static str,
+    pub outbox_sent: fn(u32) -> String,
+    pub outbox_refused: fn(&str) -> String,
+    pub changes_replayed: fn(u32) -> String,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub search_results: fn(usize) -> String,
+    pub search_none: &'static str,
+    pub search_note: &'static str,
+    pub clear_search: &'static str,
+    pub shared_device: &'static str,
+    pub shared_device_help: &'static str,
     #[cfg(feature = "filters")]
     pub rules: &'static str,
     #[cfg(feature = "filters")]
@@ -303,6 +321,13 @@ pub struct Tr {
     // Errors.
     pub network_error: &'static str,
     pub api_error: fn(&ApiError) -> String,
+
+    // The installed app (pwa.rs): a new version, installing.
+    pub update_available: &'static str,
+    pub update_now: &'static str,
+    pub install_app: &'static str,
+    /// Hides the install button for now.
+    pub install_later: &'static str,
 }
 
 impl Tr {

@@ -93,6 +93,29 @@ pub struct TrPeople {
     pub undo_secs: fn(u8) -> String,
     pub language_heading: &'static str,
     pub language_help: &'static str,
+
+    // Settings: offline.
+    pub offline_heading: &'static str,
+    pub offline_help: &'static str,
+    pub offline_messages: &'static str,
+    pub offline_messages_help: &'static str,
+    /// One choice of the messages kept: "Aucun", "200 messages (par défaut)".
+    pub offline_count: fn(u32) -> String,
+    pub offline_folders: &'static str,
+    pub offline_folders_help: &'static str,
+    pub offline_no_folders: &'static str,
+    pub shared_device_note: &'static str,
+    pub storage_heading: &'static str,
+    /// "12 Mo utilisés sur 2 Go disponibles", given the formatted sizes.
+    pub storage_used: fn(&str, &str) -> String,
+    pub storage_unknown: &'static str,
+    pub clear_data: &'static str,
+    pub clear_data_help: &'static str,
+    pub clear_confirm: &'static str,
+    pub clear_confirm_text: &'static str,
+    pub clear_confirm_button: &'static str,
+    pub clearing: &'static str,
+    pub cleared: &'static str,
 }
 
 pub const FR: TrPeople = TrPeople {
@@ -187,6 +210,32 @@ pub const FR: TrPeople = TrPeople {
     },
     language_heading: "Langue",
     language_help: "La langue de l'interface.",
+
+    offline_heading: "Hors ligne",
+    offline_help: "Facteur garde une copie de vos messages récents sur cet appareil : vous pouvez les lire même sans connexion à Internet.",
+    offline_messages: "Messages gardés sur cet appareil",
+    offline_messages_help: "Les plus récents de la boîte de réception, et de chaque dossier coché ci-dessous.",
+    offline_count: |n| match n {
+        0 => "Aucun".into(),
+        shared::prefs::DEFAULT_OFFLINE_MESSAGES => {
+            format!("{} messages (par défaut)", count(n, Lang::Fr))
+        }
+        n => format!("{} messages", count(n, Lang::Fr)),
+    },
+    offline_folders: "Dossiers disponibles hors ligne",
+    offline_folders_help: "La boîte de réception est toujours gardée. Cochez les autres dossiers que vous voulez pouvoir lire sans connexion.",
+    offline_no_folders: "Vous n'avez pas d'autre dossier.",
+    shared_device_note: "Vous avez indiqué que cet ordinateur est partagé : aucun message n'y est gardé.",
+    storage_heading: "Espace utilisé sur cet appareil",
+    storage_used: |used, quota| format!("{used} utilisés sur {quota} disponibles"),
+    storage_unknown: "Votre navigateur n'indique pas l'espace utilisé.",
+    clear_data: "Effacer les données de cet appareil",
+    clear_data_help: "Efface les messages et les pièces jointes gardés sur cet appareil. Rien n'est supprimé de votre messagerie : les messages seront téléchargés à nouveau dès que vous serez connecté à Internet.",
+    clear_confirm: "Effacer les données de cet appareil ?",
+    clear_confirm_text: "Les messages et les pièces jointes gardés sur cet appareil seront effacés. Votre messagerie n'est pas touchée, et les messages qui attendent une connexion pour partir sont conservés.",
+    clear_confirm_button: "Effacer",
+    clearing: "Effacement…",
+    cleared: "Données effacées.",
 };
 
 pub const EN: TrPeople = TrPeople {
@@ -281,7 +330,38 @@ pub const EN: TrPeople = TrPeople {
     },
     language_heading: "Language",
     language_help: "The language of the interface.",
+
+    offline_heading: "Offline",
+    offline_help: "Facteur keeps a copy of your recent messages on this device, so you can read them even without an Internet connection.",
+    offline_messages: "Messages kept on this device",
+    offline_messages_help: "The most recent ones of the inbox, and of each folder ticked below.",
+    offline_count: |n| match n {
+        0 => "None".into(),
+        shared::prefs::DEFAULT_OFFLINE_MESSAGES => {
+            format!("{} messages (default)", count(n, Lang::En))
+        }
+        n => format!("{} messages", count(n, Lang::En)),
+    },
+    offline_folders: "Folders available offline",
+    offline_folders_help: "The inbox is always kept. Tick the other folders you want to read without a connection.",
+    offline_no_folders: "You have no other folder.",
+    shared_device_note: "You said this computer is shared: no messages are kept on it.",
+    storage_heading: "Space used on this device",
+    storage_used: |used, quota| format!("{used} used of {quota} available"),
+    storage_unknown: "Your browser does not tell how much space is used.",
+    clear_data: "Clear this device's data",
+    clear_data_help: "Clears the messages and attachments kept on this device. Nothing is deleted from your mailbox: the messages will be downloaded again as soon as you are online.",
+    clear_confirm: "Clear this device's data?",
+    clear_confirm_text: "The messages and attachments kept on this device will be cleared. Your mailbox is not affected, and messages waiting for a connection to be sent are kept.",
+    clear_confirm_button: "Clear",
+    clearing: "Clearing…",
+    cleared: "Data cleared.",
 };
+
+/// A number of messages as the language writes it ("1 000").
+fn count(n: u32, lang: Lang) -> String {
+    crate::format::format_count(u64::from(n), crate::format::Numbers::of(lang.table()))
+}
 
 impl Lang {
     pub fn people(self) -> &'static TrPeople {
@@ -321,6 +401,15 @@ mod tests {
         assert_eq!((FR.undo_secs)(0), "Pas de délai");
         assert_eq!((FR.undo_secs)(10), "10 secondes");
         assert_eq!((EN.undo_secs)(5), "5 seconds");
+        assert_eq!((FR.offline_count)(0), "Aucun");
+        assert_eq!((FR.offline_count)(200), "200 messages (par défaut)");
+        assert_eq!((FR.offline_count)(1000), "1\u{202f}000 messages");
+        assert_eq!((EN.offline_count)(1000), "1,000 messages");
+        assert_eq!((EN.offline_count)(50), "50 messages");
+        assert_eq!(
+            (FR.storage_used)("12 Mo", "2 Go"),
+            "12 Mo utilisés sur 2 Go disponibles"
+        );
     }
 
     #[test]

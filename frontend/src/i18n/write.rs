@@ -72,6 +72,7 @@ pub struct TrWrite {
     pub kept_as_draft: &'static str,
     pub loading: &'static str,
     pub wait_uploads: &'static str,
+    pub queued_offline: &'static str,
 }
 
 pub const FR: TrWrite = TrWrite {
@@ -139,6 +140,7 @@ pub const FR: TrWrite = TrWrite {
     kept_as_draft: "Le message n'est pas parti ; il est conservé dans les brouillons.",
     loading: "Chargement…",
     wait_uploads: "Attendez la fin de l'envoi des pièces jointes.",
+    queued_offline: "Hors connexion : le message attend dans la boîte d'envoi et partira dès le retour du réseau.",
 };
 
 pub const EN: TrWrite = TrWrite {
@@ -206,6 +208,7 @@ pub const EN: TrWrite = TrWrite {
     kept_as_draft: "The message was not sent; it is kept in Drafts.",
     loading: "Loading…",
     wait_uploads: "Wait for the attachments to finish uploading.",
+    queued_offline: "Offline: the message waits in the outbox and will leave as soon as the network is back.",
 };
 
 impl Lang {

@@ -55,6 +55,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     let pending = RwSignal::new(false);
     let problem = RwSignal::new(None::<LoginProblem>);
+    let shared = RwSignal::new(crate::store::shared_device());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -71,6 +72,8 @@ pub fn LoginPage() -> impl IntoView {
         }
         problem.set(None);
         pending.set(true);
+        // Said before anything is kept: on a shared computer, nothing is.
+        crate::store::set_shared_device(shared.get_untracked());
         spawn_local(async move {
             match api::session::login(&req).await {
                 Ok(info) => session.establish(info).await,
@@ -141,6 +144,16 @@ pub fn LoginPage() -> impl IntoView {
                         aria-invalid=invalid
                         node_ref=password
                     />
+                    <label class="shared-device">
+                        <input
+                            type="checkbox"
+                            aria-describedby="shared-device-help"
+                            prop:checked=move || shared.get()
+                            on:change=move |ev| shared.set(event_target_checked(&ev))
+                        />
+                        {t(|t| t.shared_device)}
+                    </label>
+                    <p id="shared-device-help" class="field-help">{t(|t| t.shared_device_help)}</p>
                     <div class="form-error" role="alert">
                         {move || problem_text().map(|t| view! { <p>{t}</p> })}
                     </div>

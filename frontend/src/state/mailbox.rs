@@ -152,6 +152,8 @@ impl MailboxCtx {
                 self.loading.update_value(|l| l.retain(|p| *p != page));
                 match result {
                     Err(Failure::Aborted) => {}
+                    // Offline with the list kept on the device: the banner says so.
+                    Err(Failure::Network) if self.total.get_untracked().is_some() => {}
                     Err(e) => self.error.set(Some(e)),
                     Ok(()) => {}
                 }

@@ -39,6 +39,9 @@ pub struct SessionCtx {
     pub config: RwSignal<Option<PublicConfig>>,
 }
 
+/// Where the session is remembered for opening the app offline.
+const SESSION_KEY: &str = "session";
+
 /// The product name when the configuration gives none (yet).
 pub const DEFAULT_BRAND: &str = "Facteur";
 
@@ -49,6 +52,11 @@ impl SessionCtx {
     pub async fn establish(self, info: SessionInfo) {
         api::set_csrf_token(Some(info.csrf_token.clone()));
         store::claim_for(&info.username).await;
+        // Remembered for opening the app offline (not on a shared computer:
+        // `put` keeps nothing there).
+        if let Ok(t) = serde_json::to_string(&info) {
+            store::put(SESSION_KEY, &t).await;
+        }
         self.state.set(SessionState::LoggedIn(info));
     }
 
@@ -74,7 +82,11 @@ impl SessionCtx {
             // Whatever the server answers, this browser forgets the session.
             let _ = api::session::logout().await;
             api::forget_csrf_token(&token);
+            // Nothing of this user stays on the device (shared school PCs):
+            // the cache, the attachments opened, the "shared" choice.
             store::clear().await;
+            store::clear_files().await;
+            store::set_shared_device(false);
         });
     }
 
@@ -99,7 +111,20 @@ pub fn provide_session() -> SessionCtx {
     spawn_local(async move {
         match api::session::current().await {
             Ok(info) => ctx.establish(info).await,
-            // Offline or not: the login page says what happens when trying.
+            // Offline: the user who was logged in on this device reads what
+            // it keeps (the server still decides when the network is back).
+            Err(api::Failure::Network) => match store::get(SESSION_KEY)
+                .await
+                .and_then(|t| serde_json::from_str::<SessionInfo>(&t).ok())
+            {
+                Some(info) => {
+                    api::set_csrf_token(Some(info.csrf_token.clone()));
+                    ctx.state.set(SessionState::LoggedIn(info));
+                }
+                None => ctx
+                    .state
+                    .set(SessionState::LoggedOut(LoggedOutReason::NoSession)),
+            },
             Err(_) => ctx
                 .state
                 .set(SessionState::LoggedOut(LoggedOutReason::NoSession)),

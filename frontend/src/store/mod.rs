@@ -101,8 +101,11 @@ pub async fn get(key: &str) -> Option<String> {
 }
 
 /// Caches `value` under `key`; a failure (quota, private mode) is ignored:
-/// the cache only saves time.
+/// the cache only saves time. On a shared computer nothing is kept.
 pub async fn put(key: &str, value: &str) {
+    if shared_device() {
+        return;
+    }
     if let Some(store) = object_store(IdbTransactionMode::Readwrite).await
         && let Ok(req) = store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
     {
@@ -116,6 +119,91 @@ pub async fn remove(key: &str) {
         && let Ok(req) = store.delete(&JsValue::from_str(key))
     {
         let _ = wait(&req).await;
+    }
+}
+
+/// Every `(key, value)` whose key starts with `prefix`, in key order (one
+/// transaction: both requests are made before either is awaited).
+pub async fn scan(prefix: &str) -> Vec<(String, String)> {
+    let Some(store) = object_store(IdbTransactionMode::Readonly).await else {
+        return Vec::new();
+    };
+    // Keys are strings: every key with the prefix sorts below prefix + U+FFFF.
+    let upper = format!("{prefix}\u{ffff}");
+    let Ok(range) =
+        web_sys::IdbKeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&upper))
+    else {
+        return Vec::new();
+    };
+    let (Ok(keys), Ok(values)) = (
+        store.get_all_keys_with_key(&range),
+        store.get_all_with_key(&range),
+    ) else {
+        return Vec::new();
+    };
+    let (Ok(keys), Ok(values)) = (wait(&keys).await, wait(&values).await) else {
+        return Vec::new();
+    };
+    let keys = js_sys::Array::from(&keys);
+    let values = js_sys::Array::from(&values);
+    keys.iter()
+        .zip(values.iter())
+        .filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))
+        .collect()
+}
+
+/// The browser's localStorage key saying this is a shared computer.
+const SHARED_DEVICE_KEY: &str = "facteur-ordinateur-partage";
+
+/// Whether the user said this computer is shared ("ordinateur partagé"):
+/// then nothing of the mail is kept on it.
+pub fn shared_device() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(SHARED_DEVICE_KEY).ok().flatten())
+        .is_some()
+}
+
+/// Remembers (until logout) whether this computer is shared.
+pub fn set_shared_device(shared: bool) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = if shared {
+            s.set_item(SHARED_DEVICE_KEY, "1")
+        } else {
+            s.remove_item(SHARED_DEVICE_KEY)
+        };
+    }
+}
+
+/// Forgets the mail kept for reading (folders, lists, messages), but not
+/// what the user wrote and has not sent yet (drafts, outbox, changes made
+/// offline).
+#[cfg(feature = "people")]
+pub async fn clear_mail() {
+    remove(FOLDERS_KEY).await;
+    for prefix in ["page:", "msg:"] {
+        for (key, _) in scan(prefix).await {
+            remove(&key).await;
+        }
+    }
+}
+
+/// Forgets the attachments the service worker kept (Cache Storage caches
+/// named `facteur-files…`).
+pub async fn clear_files() {
+    let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) else {
+        return;
+    };
+    let Ok(names) = JsFuture::from(caches.keys()).await else {
+        return;
+    };
+    for name in js_sys::Array::from(&names)
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        if name.starts_with("facteur-files") {
+            let _ = JsFuture::from(caches.delete(&name)).await;
+        }
     }
 }
 

@@ -2,32 +2,10 @@
 //! writing: the signature, switching between rich and plain text, the
 //! addresses proposed for what is typed.
 
-use serde::{Deserialize, Serialize};
 use shared::compose::{BodyFormat, ComposeMessage};
 use shared::contacts::{Suggestion, fold};
 
-/// The message being written, as kept in IndexedDB under
-/// [`record_key`]: everything needed to continue it, even offline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LocalDraft {
-    pub local_id: String,
-    pub message: ComposeMessage,
-    /// Its version in the Drafts folder, once saved there.
-    pub draft_uid: Option<u32>,
-    /// The key that makes sending it idempotent.
-    pub send_id: String,
-    /// False while the server does not have this version.
-    pub saved_on_server: bool,
-}
-
-/// The IndexedDB key of a message being written.
-pub fn record_key(local_id: &str) -> String {
-    format!("compose:{local_id}")
-}
-
-/// The key naming the last message being written that is not finished:
-/// opening `/compose` again brings it back.
-pub const LAST_KEY: &str = "compose:last";
+pub use crate::offline::outbox::{LAST_KEY, LocalDraft, record_key};
 
 /// A random id (for local drafts and send keys), 24 hex digits.
 pub fn random_id() -> String {
@@ -209,6 +187,138 @@ pub fn html_to_text_rough(html: &str) -> String {
         lines.push(l.trim_end());
     }
     lines.join("\n").trim().to_string()
+}
+
+/// A reply or forward made here from a message kept on the device, when
+/// the server cannot prepare it (offline): the same recipients, subject,
+/// references and quote as the server's, from the cached text.
+pub fn answer_offline(
+    m: &shared::mail::Message,
+    mode: shared::compose::ComposeMode,
+    own: &[String],
+    lang: &str,
+) -> ComposeMessage {
+    use shared::compose::{AttachmentSource, ComposeAttachment, ComposeMode, OriginalRef};
+    let is_own = |e: &str| own.iter().any(|o| o.eq_ignore_ascii_case(e));
+    let forward = matches!(
+        mode,
+        ComposeMode::Forward | ComposeMode::ForwardAsAttachment
+    );
+    let mut to = Vec::new();
+    let mut cc = Vec::new();
+    if !forward {
+        to = if m.reply_to.is_empty() {
+            m.from.clone()
+        } else {
+            m.reply_to.clone()
+        };
+        if mode == ComposeMode::ReplyAll {
+            for a in m.to.iter().filter(|a| !is_own(&a.email)) {
+                if !to.iter().any(|b| b.email.eq_ignore_ascii_case(&a.email)) {
+                    to.push(a.clone());
+                }
+            }
+            cc = m.cc.iter().filter(|a| !is_own(&a.email)).cloned().collect();
+        }
+    }
+    let lower = m.subject.to_lowercase();
+    let subject = if forward {
+        if ["fwd:", "fw:", "tr:", "tr :"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        {
+            m.subject.clone()
+        } else {
+            format!("Fwd: {}", m.subject)
+        }
+    } else if ["re:", "re :", "réf", "aw:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        m.subject.clone()
+    } else {
+        format!("Re: {}", m.subject)
+    };
+    let who = m
+        .from
+        .first()
+        .map(|a| match &a.name {
+            Some(n) => format!("{n} <{}>", a.email),
+            None => a.email.clone(),
+        })
+        .unwrap_or_default();
+    let text = m.text.clone().unwrap_or_default();
+    let quoted: String = text.lines().map(escape).collect::<Vec<_>>().join("<br>");
+    let (body, attachments) = match mode {
+        ComposeMode::ForwardAsAttachment => (
+            "<p><br></p>".to_string(),
+            vec![ComposeAttachment {
+                source: AttachmentSource::Message {
+                    folder: m.folder.clone(),
+                    uid: m.uid,
+                },
+                filename: format!("{}.eml", m.subject.trim()),
+                content_type: "message/rfc822".into(),
+                size: u64::from(m.size),
+            }],
+        ),
+        ComposeMode::Forward => {
+            let head = if lang == "en" {
+                "Forwarded message"
+            } else {
+                "Message transféré"
+            };
+            (
+                format!(
+                    "<p><br></p><p>-------- {head} --------<br>{}</p><div>{quoted}</div>",
+                    escape(&who)
+                ),
+                m.attachments
+                    .iter()
+                    .filter(|a| !a.inline)
+                    .map(|a| ComposeAttachment {
+                        source: AttachmentSource::Part {
+                            folder: m.folder.clone(),
+                            uid: m.uid,
+                            part: a.part,
+                        },
+                        filename: a.filename.clone(),
+                        content_type: a.content_type.clone(),
+                        size: a.size,
+                    })
+                    .collect(),
+            )
+        }
+        _ => {
+            let said = if lang == "en" {
+                format!("{who} wrote:")
+            } else {
+                format!("{who} a écrit :")
+            };
+            (
+                format!(
+                    "<p><br></p><p>{}</p><blockquote type=\"cite\">{quoted}</blockquote>",
+                    escape(&said)
+                ),
+                Vec::new(),
+            )
+        }
+    };
+    ComposeMessage {
+        to,
+        cc,
+        subject,
+        body,
+        attachments,
+        in_reply_to: m.message_id.clone(),
+        references: m.message_id.iter().cloned().collect(),
+        original: Some(OriginalRef {
+            folder: m.folder.clone(),
+            uid: m.uid,
+            mode,
+        }),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ enum Phase {
     Sent {
         copy_saved: bool,
     },
+    /// Offline: in the outbox, it leaves when the network is back.
+    Queued,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -171,6 +173,7 @@ fn ComposeShell() -> impl IntoView {
         draft_uid: draft_uid.get_untracked(),
         send_id: send_id.get_value(),
         saved_on_server: on_server,
+        in_outbox: false,
     };
     let keep_local = move |on_server: bool| {
         let r = record(on_server);
@@ -352,6 +355,10 @@ fn ComposeShell() -> impl IntoView {
                 && let Ok(r) = serde_json::from_str::<LocalDraft>(&text)
                 && (local.is_some() || !r.saved_on_server)
             {
+                if r.in_outbox {
+                    // Opened from the outbox to edit it: it waits no more.
+                    crate::offline::outbox::take_out(&r.local_id).await;
+                }
                 local_id.set_value(r.local_id.clone());
                 send_id.set_value(r.send_id.clone());
                 let k = if r.message.original.is_some() {
@@ -374,7 +381,28 @@ fn ComposeShell() -> impl IntoView {
                 match (folder.as_deref(), draft, mode, uid) {
                     (Some(f), Some(d), _, _) => api::prepare(f, d, None, lang_code).await,
                     (Some(f), None, Some(m), Some(u)) => {
-                        api::prepare(f, u, Some(m), lang_code).await
+                        match api::prepare(f, u, Some(m), lang_code).await {
+                            // Offline: made here from the message kept on the device.
+                            Err(Failure::Network) => {
+                                match store::get(&store::message_key(f, u)).await.and_then(|t| {
+                                    serde_json::from_str::<shared::mail::Message>(&t).ok()
+                                }) {
+                                    Some(cached) => {
+                                        let own: Vec<String> =
+                                            p.identities.iter().map(|i| i.email.clone()).collect();
+                                        let mut message =
+                                            local::answer_offline(&cached, m, &own, lang_code);
+                                        message.format = BodyFormat::Html;
+                                        Ok(PreparedMessage {
+                                            message,
+                                            draft_uid: None,
+                                        })
+                                    }
+                                    None => Err(Failure::Network),
+                                }
+                            }
+                            other => other,
+                        }
                     }
                     _ => Ok(PreparedMessage {
                         message: ComposeMessage {
@@ -452,6 +480,12 @@ fn ComposeShell() -> impl IntoView {
                     if r.saved_to_sent {
                         set_timeout(move || go(&back.get_value()), Duration::from_millis(1200));
                     }
+                }
+                Err(Failure::Network) => {
+                    // Offline: the outbox keeps it and sends it (once) later.
+                    crate::offline::outbox::add(record(false)).await;
+                    phase.set(Phase::Queued);
+                    set_timeout(move || go(&back.get_value()), Duration::from_millis(2500));
                 }
                 Err(e) => {
                     phase.set(Phase::Editing);
@@ -712,6 +746,12 @@ fn ComposeShell() -> impl IntoView {
                             <button type="button" class="button" on:click=move |_| phase.set(Phase::Editing)>
                                 {tw(|t| t.undo)}
                             </button>
+                        </div>
+                    }.into_any()),
+                    Phase::Queued => Some(view! {
+                        <div class="send-toast" role="status">
+                            <span>{move || trw().queued_offline}</span>
+                            <a class="button" href=back.get_value()>{tw(|t| t.close)}</a>
                         </div>
                     }.into_any()),
                     Phase::Sent { copy_saved } => Some(view! {

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shared::mail::FolderRole;
 
 use super::RouteCtx;
+use super::offline::{SearchBox, SearchResults};
 use crate::components::{error_banner::ErrorBanner, message_list::MessageList};
 use crate::i18n::use_tr;
 use crate::state::folders::use_folders;
@@ -21,12 +22,22 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
         matches!(role, Some(FolderRole::Sent | FolderRole::Drafts))
     });
     let count = Signal::derive(move || mailbox.total.get().map(|n| (tr().messages_count)(n)));
+    let query = RwSignal::new(String::new());
+    let searching = Memo::new(move |_| !query.with(|q| q.trim().is_empty()));
     view! {
         <div class="list-header">
             <h2 id="folder-title" class="folder-title">{name}</h2>
             <span class="folder-count">{count}</span>
         </div>
-        <ErrorBanner error=mailbox.error on_retry=Callback::new(move |_| mailbox.reload()) />
-        <MessageList list=mailbox selected show_recipient />
+        <SearchBox query />
+        <Show
+            when=move || searching.get()
+            fallback=move || view! {
+                <ErrorBanner error=mailbox.error on_retry=Callback::new(move |_| mailbox.reload()) />
+                <MessageList list=mailbox selected show_recipient />
+            }
+        >
+            <SearchResults query />
+        </Show>
     }
 }

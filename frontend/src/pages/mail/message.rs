@@ -92,6 +92,8 @@ pub fn MessagePage() -> impl IntoView {
             let result = store::swr(key.as_deref(), &url, Some(&ticket), true, &mut show).await;
             if aborter.is_current(&ticket)
                 && let Err(e) = result
+                // Offline with the message kept on the device: the banner says so.
+                && !(e == Failure::Network && message.with_untracked(Option::is_some))
             {
                 error.set(Some(e));
             }
@@ -175,11 +177,20 @@ pub fn MessagePage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
+            let mut done = done;
             let result = mail::change(&folder, &change).await;
             busy.set(false);
-            if let Err(e) = result {
-                error.set(Some(e));
-                return;
+            match result {
+                Ok(()) => {}
+                // Offline: done here at once, on the server when it is back.
+                Err(Failure::Network) if !crate::store::shared_device() => {
+                    crate::offline::queue::enqueue(&folder, &change).await;
+                    done = Some(tr().queued_action.to_string());
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
             }
             match action {
                 Action::MarkUnread => {

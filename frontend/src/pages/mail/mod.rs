@@ -4,6 +4,7 @@
 
 pub mod folder;
 pub mod message;
+pub mod offline;
 
 use std::time::Duration;
 
@@ -149,6 +150,9 @@ fn MailShell() -> impl IntoView {
 
     let notice = RwSignal::new(None::<String>);
     provide_context(NoticeCtx(notice));
+    let outbox_ctx = offline::OutboxCtx(RwSignal::new(Vec::new()));
+    provide_context(outbox_ctx);
+    offline::keep_in_sync(NoticeCtx(notice), outbox_ctx);
 
     // Phone: which pane is shown.
     let show_folders = RwSignal::new(false);
@@ -252,12 +256,14 @@ fn MailShell() -> impl IntoView {
                     {t(|t| t.logout)}
                 </button>
             </header>
+            <offline::OfflineBanner />
             <p class="notice" role="status">{notice}</p>
             <div class="panes">
                 <nav class="pane pane-folders" aria-label=t(|t| t.folders)>
                     <ErrorBanner error=folders.error on_retry=Callback::new(move |_| folders.refresh()) />
                     <FolderTree current=folder on_select=Callback::new(move |_| show_folders.set(false)) />
                     <QuotaBar quota />
+                    <offline::OutboxPane outbox_ctx />
                     <ul class="more-links">
                         <li><a href=CONTACTS_PATH>{t(|t| t.contacts)}</a></li>
                         <li><a href=SETTINGS_PATH>{t(|t| t.settings)}</a></li>

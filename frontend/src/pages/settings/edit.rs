@@ -2,7 +2,8 @@
 //! identities added, what is sent, what is wrong with it, the delays.
 
 use shared::compose::valid_email;
-use shared::prefs::{Identity, MAX_UNDO_SEND_SECS, Preferences};
+use shared::mail::{Folder, FolderRole};
+use shared::prefs::{Identity, MAX_OFFLINE_MESSAGES, MAX_UNDO_SEND_SECS, Preferences};
 
 use crate::i18n::people::TrPeople;
 
@@ -19,6 +20,43 @@ pub fn undo_choices(current: u8) -> Vec<u8> {
         out.sort_unstable();
     }
     out
+}
+
+/// The numbers of recent messages one may keep on the device (0: none).
+pub const OFFLINE_CHOICES: [u32; 6] = [0, 50, 100, 200, 500, 1000];
+
+/// The numbers of the menu: the usual ones, plus the current one when it
+/// is another (within the allowed range), in order.
+pub fn offline_choices(current: u32) -> Vec<u32> {
+    let mut out = OFFLINE_CHOICES.to_vec();
+    let current = current.min(MAX_OFFLINE_MESSAGES);
+    if !out.contains(&current) {
+        out.push(current);
+        out.sort_unstable();
+    }
+    out
+}
+
+/// Whether `folder` is the INBOX, which is always kept.
+fn is_inbox(folder: &Folder) -> bool {
+    folder.role == Some(FolderRole::Inbox) || folder.path.eq_ignore_ascii_case("INBOX")
+}
+
+/// The folders one may keep offline, in the tree's order: those holding
+/// messages, the INBOX aside.
+pub fn offline_folder_choices(folders: &[Folder]) -> Vec<&Folder> {
+    folders
+        .iter()
+        .filter(|f| f.selectable && !is_inbox(f))
+        .collect()
+}
+
+/// Marks the folder `path` as kept offline (`on`) or not, once.
+pub fn set_offline_folder(kept: &mut Vec<String>, path: &str, on: bool) {
+    kept.retain(|p| p != path);
+    if on {
+        kept.push(path.to_string());
+    }
 }
 
 /// The preferences with the login identity first (the server always puts
@@ -77,6 +115,10 @@ pub fn cleaned(p: &Preferences) -> Preferences {
         })
         .collect();
     out.undo_send_secs = out.undo_send_secs.min(MAX_UNDO_SEND_SECS);
+    out.offline_messages = out.offline_messages.min(MAX_OFFLINE_MESSAGES);
+    let mut seen = std::collections::HashSet::new();
+    out.offline_folders
+        .retain(|f| !f.is_empty() && seen.insert(f.clone()));
     out
 }
 
@@ -150,6 +192,77 @@ mod tests {
         assert_eq!(undo_choices(5), vec![0, 5, 10, 20, 30]);
         assert_eq!(undo_choices(15), vec![0, 5, 10, 15, 20, 30]);
         assert_eq!(undo_choices(200), vec![0, 5, 10, 20, 30]);
+    }
+
+    fn folder(path: &str, role: Option<FolderRole>, selectable: bool) -> Folder {
+        Folder {
+            path: path.into(),
+            name: path.rsplit('/').next().unwrap_or(path).into(),
+            depth: path.matches('/').count() as u32,
+            parent: None,
+            role,
+            selectable,
+            subscribed: true,
+            total: 0,
+            unread: 0,
+        }
+    }
+
+    #[test]
+    fn the_usual_offline_counts_and_the_current_one() {
+        assert_eq!(offline_choices(200), vec![0, 50, 100, 200, 500, 1000]);
+        assert_eq!(offline_choices(0), vec![0, 50, 100, 200, 500, 1000]);
+        assert_eq!(offline_choices(300), vec![0, 50, 100, 200, 300, 500, 1000]);
+        assert_eq!(
+            offline_choices(5000),
+            vec![0, 50, 100, 200, 500, 1000, MAX_OFFLINE_MESSAGES]
+        );
+        assert_eq!(Preferences::default().offline_messages, 200);
+    }
+
+    #[test]
+    fn every_folder_but_the_inbox_may_be_kept() {
+        let folders = vec![
+            folder("INBOX", Some(FolderRole::Inbox), true),
+            folder("Inbox", None, true),
+            folder("Projets", None, false),
+            folder("Projets/Voyage Rome", None, true),
+            folder("Sent", Some(FolderRole::Sent), true),
+        ];
+        let paths: Vec<&str> = offline_folder_choices(&folders)
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(paths, vec!["Projets/Voyage Rome", "Sent"]);
+        assert!(offline_folder_choices(&[]).is_empty());
+    }
+
+    #[test]
+    fn folders_are_ticked_and_unticked_once() {
+        let mut kept = vec!["Sent".to_string()];
+        set_offline_folder(&mut kept, "Projets/Voyage Rome", true);
+        set_offline_folder(&mut kept, "Projets/Voyage Rome", true);
+        assert_eq!(kept, vec!["Sent", "Projets/Voyage Rome"]);
+        set_offline_folder(&mut kept, "Sent", false);
+        set_offline_folder(&mut kept, "Archives", false);
+        assert_eq!(kept, vec!["Projets/Voyage Rome"]);
+    }
+
+    #[test]
+    fn what_is_kept_offline_is_sent_clean() {
+        let p = Preferences {
+            offline_messages: 99_999,
+            offline_folders: vec![
+                "Sent".into(),
+                String::new(),
+                "Archives".into(),
+                "Sent".into(),
+            ],
+            ..Default::default()
+        };
+        let out = cleaned(&p);
+        assert_eq!(out.offline_messages, MAX_OFFLINE_MESSAGES);
+        assert_eq!(out.offline_folders, vec!["Sent", "Archives"]);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The settings page: the identities (the login address, whose name,
 //! reply-to and signature may change, and others added), the format
-//! messages are written in, the undo delay of "Envoyer", the language.
-//! Saved together; what the server kept is shown.
+//! messages are written in, the undo delay of "Envoyer", the language,
+//! what is kept for offline reading ([`offline`]). Saved together; what
+//! the server kept is shown.
 
 pub mod edit;
+pub mod offline;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -16,9 +18,11 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::page_header::{Here, PageHeader};
 use crate::i18n::people::{TrPeople, tp, use_trp};
 use crate::i18n::{Lang, t};
+use crate::state::folders::provide_folders;
 use crate::state::lang::{set_lang, use_lang};
 use crate::state::session::{SessionState, use_session};
 use edit::{Problem, cleaned, new_identity, problems, undo_choices, with_login_identity};
+use offline::{DeviceData, offline_section};
 
 /// A label picked from the current language's table.
 type Label = fn(&TrPeople) -> &'static str;
@@ -97,6 +101,10 @@ fn SettingsShell() -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let save_error = RwSignal::new(None::<Failure>);
     let saving = RwSignal::new(false);
+    // The folders one may keep offline, and what this device keeps.
+    let folders = provide_folders();
+    folders.refresh();
+    let device = DeviceData::new();
 
     // What the server holds becomes the form.
     let apply = move |p: Preferences| {
@@ -267,6 +275,7 @@ fn SettingsShell() -> impl IntoView {
                             .collect_view()}
                     </fieldset>
                 </section>
+                {offline_section(ctx, &p, folders, device)}
                 {problem_list}
                 <ErrorBanner error=save_error />
                 <div class="settings-save">

@@ -1,0 +1,244 @@
+//! The mail screen's offline parts: the banner that says the network is
+//! gone, the outbox, searching what is kept on the device, and the work
+//! done when the network comes back (changes replayed, outbox sent, cache
+//! brought up to date, recent messages fetched ahead).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::NoticeCtx;
+use crate::api::prefs;
+use crate::components::folder_tree::folder_href;
+use crate::format::{format_list_date, local_seconds, now_secs};
+use crate::i18n::{t, use_tr};
+use crate::offline::outbox::{self, LocalDraft};
+use crate::offline::search::{Hit, search};
+use crate::offline::{prefetch, queue, resync, use_online};
+use crate::pages::links::COMPOSE_PATH;
+use crate::router::use_router;
+use crate::state::folders::use_folders;
+use crate::state::mailbox::use_mailbox;
+
+/// Says plainly that the network is gone.
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let online = use_online().online;
+    move || {
+        (!online.get()).then(|| {
+            view! { <p class="offline-banner" role="status">{t(|t| t.offline_banner)}</p> }
+        })
+    }
+}
+
+/// The outbox's content, shared with the page so that sending refreshes it.
+#[derive(Clone, Copy)]
+pub struct OutboxCtx(pub RwSignal<Vec<LocalDraft>>);
+
+impl OutboxCtx {
+    pub fn refresh(self) {
+        let list = self.0;
+        spawn_local(async move { list.set(outbox::list().await) });
+    }
+}
+
+/// Everything the network's return sets off, in order: the changes made
+/// offline, the messages waiting, the cache, then fetching ahead. Started
+/// now, whenever the network comes back, and every ten minutes (new mail
+/// gets fetched ahead).
+pub fn keep_in_sync(notice: NoticeCtx, outbox_ctx: OutboxCtx) {
+    let tr = use_tr();
+    let mailbox = use_mailbox();
+    let folders = use_folders();
+    let online = use_online().online;
+    let running = StoredValue::new(false);
+    let sync = move || {
+        if running.get_value() {
+            return;
+        }
+        running.set_value(true);
+        spawn_local(async move {
+            let replayed = queue::replay().await;
+            let flushed = outbox::flush().await;
+            outbox_ctx.refresh();
+            let t = tr();
+            if flushed.sent > 0 {
+                notice.show(Some((t.outbox_sent)(flushed.sent)));
+            } else if replayed.done > 0 {
+                notice.show(Some((t.changes_replayed)(replayed.done)));
+            }
+            if let Some((r, _)) = flushed.refused.first() {
+                notice.show(Some((t.outbox_refused)(&r.message.subject)));
+            }
+            if replayed.done + replayed.dropped > 0 || flushed.sent > 0 {
+                mailbox.reload();
+                folders.refresh();
+            }
+            let p = prefs::load().await.unwrap_or_default();
+            for f in prefetch::folders(&p) {
+                let _ = resync::folder(&f).await;
+            }
+            let _ = prefetch::run(&p).await;
+            running.set_value(false);
+        });
+    };
+    outbox_ctx.refresh();
+    Effect::new(move |was: Option<bool>| {
+        let now = online.get();
+        if now && was != Some(true) {
+            sync();
+        }
+        now
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if online.get_untracked() {
+                sync();
+            }
+        },
+        Duration::from_secs(600),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+/// The messages waiting to be sent, each to edit or to cancel.
+#[component]
+pub fn OutboxPane(outbox_ctx: OutboxCtx) -> impl IntoView {
+    let tr = use_tr();
+    move || {
+        let list = outbox_ctx.0.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|r| {
+                    let id = r.local_id.clone();
+                    let subject = if r.message.subject.trim().is_empty() {
+                        tr().no_subject.to_string()
+                    } else {
+                        r.message.subject.clone()
+                    };
+                    let to = r
+                        .message
+                        .to
+                        .iter()
+                        .map(|a| a.name.clone().unwrap_or_else(|| a.email.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let edit = format!("{COMPOSE_PATH}?local={id}");
+                    view! {
+                        <li class="outbox-item">
+                            <span class="outbox-subject">{subject}</span>
+                            <span class="outbox-to">{to}</span>
+                            <span class="outbox-actions">
+                                <a class="button" href=edit>{t(|t| t.outbox_edit)}</a>
+                                <button type="button" class="button" on:click=move |_| {
+                                    let id = id.clone();
+                                    spawn_local(async move {
+                                        outbox::take_out(&id).await;
+                                        outbox_ctx.refresh();
+                                    });
+                                }>
+                                    {t(|t| t.outbox_cancel)}
+                                </button>
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="outbox" aria-labelledby="outbox-heading">
+                    <h2 id="outbox-heading">{t(|t| t.outbox)}</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// The search box of the list pane; its results, when there is a query,
+/// take the list's place.
+#[component]
+pub fn SearchBox(query: RwSignal<String>) -> impl IntoView {
+    let tr = use_tr();
+    view! {
+        <div class="search-box" role="search">
+            <input
+                type="search"
+                aria-label=move || tr().search_label
+                placeholder=move || tr().search_placeholder
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        query.set(String::new());
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
+    let tr = use_tr();
+    let router = use_router();
+    let hits = RwSignal::new(None::<Vec<Hit>>);
+    let generation = StoredValue::new(0u64);
+    // Debounced: searched 200 ms after the last key.
+    Effect::new(move |_| {
+        let q = query.get();
+        generation.update_value(|g| *g += 1);
+        let g = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() != g {
+                    return;
+                }
+                spawn_local(async move {
+                    let found = search(&q).await;
+                    if generation.get_value() == g {
+                        hits.set(Some(found));
+                    }
+                });
+            },
+            Duration::from_millis(200),
+        );
+    });
+    let now = local_seconds(now_secs());
+    view! {
+        <div class="search-results">
+            <p class="search-note">{t(|t| t.search_note)}</p>
+            {move || hits.get().map(|list| {
+                let count = if list.is_empty() {
+                    tr().search_none.to_string()
+                } else {
+                    (tr().search_results)(list.len())
+                };
+                let rows = list.into_iter().map(|h| {
+                    let href = format!("{}/{}", folder_href(&h.folder), h.uid);
+                    let to = href.clone();
+                    let date = format_list_date(local_seconds(h.date), now, tr());
+                    let subject = if h.subject.trim().is_empty() { tr().no_subject.to_string() } else { h.subject.clone() };
+                    view! {
+                        <li>
+                            <a class="search-hit" href=href on:click=move |ev| router.follow(&ev, &to)>
+                                <span class="hit-from">{h.from.clone()}</span>
+                                <span class="hit-date">{date}</span>
+                                <span class="hit-subject">{subject}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view();
+                view! {
+                    <p class="search-count" role="status">{count}</p>
+                    <ul class="search-hits">{rows}</ul>
+                }
+            })}
+            <button type="button" class="button" on:click=move |_| query.set(String::new())>
+                {t(|t| t.clear_search)}
+            </button>
+        </div>
+    }
+}
