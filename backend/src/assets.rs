@@ -1,19 +1,21 @@
 //! The built web app (trunk's `dist/`), held in memory and compressed once
-//! at start: hashed files are cached for a year, `index.html` (and the
+//! at start: hashed files are cached for a year, the pages (and the
 //! service worker) revalidated every time. Any path that is not a file gets
-//! `index.html`, so deep links work.
+//! its bundle's page, so deep links work. With them, what makes the app
+//! installable ([`crate::pwa`]): `/manifest.webmanifest`, `/icons/…` (drawn
+//! at start) and `/sw.js` (which knows every file of this build).
 
-use std::{collections::HashMap, io::Write, path::Path};
+use std::{collections::HashMap, io::Write, path::Path, sync::OnceLock};
 
 use axum::{
     body::Body,
     extract::State,
-    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 
-use crate::AppState;
+use crate::{AppState, pwa};
 
 /// One file, with its compressed forms.
 pub struct Asset {
@@ -22,7 +24,35 @@ pub struct Asset {
     pub gzip: Option<Vec<u8>>,
     pub brotli: Option<Vec<u8>>,
     pub etag: String,
-    pub immutable: bool,
+    /// `Cache-Control`: a year for hashed files, a day for the icons,
+    /// revalidation for the rest.
+    pub cache_control: &'static str,
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const NO_CACHE: &str = "no-cache";
+
+impl Asset {
+    /// A file, compressed when that pays.
+    pub fn new(
+        raw: Vec<u8>,
+        content_type: &'static str,
+        cache_control: &'static str,
+    ) -> anyhow::Result<Self> {
+        let (gzip, brotli) = if compressible(content_type) && raw.len() > 512 {
+            (Some(gzip(&raw)?), Some(brotli(&raw)?))
+        } else {
+            (None, None)
+        };
+        Ok(Asset {
+            content_type,
+            etag: etag_of(&raw),
+            cache_control,
+            raw,
+            gzip,
+            brotli,
+        })
+    }
 }
 
 /// All files of the app, by URL path.
@@ -31,7 +61,40 @@ pub struct Assets {
     pub files: HashMap<String, Asset>,
     /// The page's Content-Security-Policy (with the hashes of trunk's inline scripts).
     pub csp: String,
+    /// The version of this build, as the service worker knows it.
+    pub version: String,
+    /// The manifest in French and in English, made on first request (it
+    /// names the configuration's brand).
+    manifests: OnceLock<[Asset; 2]>,
 }
+
+/// The first segment of the app routes that have a bundle of their own,
+/// and its page: the filters (`filters.html`), writing mail
+/// (`compose.html`), the address book and the settings (`people.html`).
+/// The service worker gets the same table.
+pub const BUNDLE_PAGES: [(&str, &str); 4] = [
+    ("filters", "/filters.html"),
+    ("compose", "/compose.html"),
+    ("contacts", "/people.html"),
+    ("settings", "/people.html"),
+];
+
+/// Extensions of files: a missing one is a 404, not a route of the app
+/// (folder names in deep links may contain dots).
+pub const ASSET_EXTENSIONS: [&str; 12] = [
+    "js",
+    "mjs",
+    "wasm",
+    "css",
+    "png",
+    "ico",
+    "svg",
+    "woff2",
+    "json",
+    "webmanifest",
+    "txt",
+    "map",
+];
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or("") {
@@ -39,7 +102,8 @@ fn content_type(path: &str) -> &'static str {
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "wasm" => "application/wasm",
-        "json" | "webmanifest" => "application/json",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",
@@ -63,6 +127,10 @@ fn compressible(ct: &str) -> bool {
         || ct.contains("wasm")
         || ct.contains("json")
         || ct.contains("svg")
+}
+
+fn etag_of(data: &[u8]) -> String {
+    format!("\"{}\"", &sha256_b64(data)[..22])
 }
 
 fn sha256_b64(data: &[u8]) -> String {
@@ -117,30 +185,37 @@ impl Assets {
                         continue;
                     }
                     let raw = std::fs::read(&path)?;
-                    let ct = content_type(&rel);
                     if rel.ends_with(".html") {
                         script_hashes.extend(inline_script_hashes(&String::from_utf8_lossy(&raw)));
                     }
-                    let (gzip, brotli) = if compressible(ct) && raw.len() > 512 {
-                        (Some(gzip(&raw)?), Some(brotli(&raw)?))
-                    } else {
-                        (None, None)
-                    };
-                    let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+                    let name = rel.rsplit('/').next().unwrap_or(&rel);
+                    let cache = if is_hashed(name) { IMMUTABLE } else { NO_CACHE };
                     files.insert(
                         format!("/{rel}"),
-                        Asset {
-                            content_type: ct,
-                            etag: format!("\"{}\"", &sha256_b64(&raw)[..22]),
-                            immutable: is_hashed(&name),
-                            raw,
-                            gzip,
-                            brotli,
-                        },
+                        Asset::new(raw, content_type(&rel), cache)?,
                     );
                 }
             }
         }
+        // The app's own files win over any of the same name in dist/.
+        for (path, raw) in pwa::icons()? {
+            let asset = Asset::new(raw, content_type(path), pwa::ICON_CACHE_CONTROL)?;
+            files.insert(path.to_string(), asset);
+        }
+        files.remove(pwa::SW_PATH);
+        // Every file is precached: the dist/ ones (pages, hashed scripts
+        // and wasm), the icons, the manifest in both languages.
+        let mut shell: Vec<&String> = files.keys().collect();
+        shell.sort();
+        let version = pwa::version(shell.iter().map(|p| (p.as_str(), &files[*p].raw[..])));
+        let mut shell: Vec<String> = shell.into_iter().cloned().collect();
+        shell.push(pwa::MANIFEST_PATH.into());
+        shell.push(format!("{}?lang=en", pwa::MANIFEST_PATH));
+        let sw = pwa::service_worker(&version, &shell, &BUNDLE_PAGES, &ASSET_EXTENSIONS);
+        files.insert(
+            pwa::SW_PATH.into(),
+            Asset::new(sw.into_bytes(), content_type(pwa::SW_PATH), NO_CACHE)?,
+        );
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data: blob: https: http:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; \
@@ -148,7 +223,36 @@ child-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; bas
 form-action 'self'; frame-ancestors 'none'",
             script_hashes.join(" ")
         );
-        Ok(Assets { files, csp })
+        Ok(Assets {
+            files,
+            csp,
+            version,
+            manifests: OnceLock::new(),
+        })
+    }
+
+    /// The manifest in `lang`, naming `brand`.
+    pub fn manifest(&self, brand: &str, lang: pwa::Lang) -> &Asset {
+        let [fr, en] = self.manifests.get_or_init(|| {
+            let ct = content_type(pwa::MANIFEST_PATH);
+            let make = |lang| {
+                let raw = pwa::manifest(brand, lang).into_bytes();
+                // Compressing into memory does not fail; if it did, plain.
+                Asset::new(raw.clone(), ct, NO_CACHE).unwrap_or_else(|_| Asset {
+                    content_type: ct,
+                    etag: etag_of(&raw),
+                    cache_control: NO_CACHE,
+                    raw,
+                    gzip: None,
+                    brotli: None,
+                })
+            };
+            [make(pwa::Lang::Fr), make(pwa::Lang::En)]
+        });
+        match lang {
+            pwa::Lang::Fr => fr,
+            pwa::Lang::En => en,
+        }
     }
 }
 
@@ -180,6 +284,10 @@ pub async fn serve(
     let assets = &state.assets;
     let path = uri.path();
     let (key, asset) = match assets.files.get_key_value(path) {
+        _ if path == pwa::MANIFEST_PATH => (
+            pwa::MANIFEST_PATH,
+            assets.manifest(&state.config.brand, pwa::Lang::from_query(uri.query())),
+        ),
         Some((k, a)) if path != "/" => (k.as_str(), a),
         _ => {
             // A missing asset is a 404, not the app (folder names in deep
@@ -190,22 +298,7 @@ pub async fn serve(
                 .unwrap_or("")
                 .rsplit_once('.')
                 .map(|(_, e)| e);
-            if matches!(
-                ext,
-                Some(
-                    "js" | "mjs"
-                        | "wasm"
-                        | "css"
-                        | "png"
-                        | "ico"
-                        | "svg"
-                        | "woff2"
-                        | "json"
-                        | "webmanifest"
-                        | "txt"
-                        | "map"
-                )
-            ) {
+            if ext.is_some_and(|e| ASSET_EXTENSIONS.contains(&e)) {
                 return StatusCode::NOT_FOUND.into_response();
             }
             // Some pages have a bundle of their own (see tests/lib.sh).
@@ -271,12 +364,14 @@ pub async fn serve(
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(if asset.immutable {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        }),
+        HeaderValue::from_static(asset.cache_control),
     );
+    if key == pwa::SW_PATH {
+        h.insert(
+            HeaderName::from_static("service-worker-allowed"),
+            HeaderValue::from_static("/"),
+        );
+    }
     if key.ends_with(".html")
         && let Ok(v) = HeaderValue::from_str(&assets.csp)
     {
@@ -286,16 +381,13 @@ pub async fn serve(
 }
 
 /// The page of the bundle that holds the app route `path`, when it is not
-/// the main one: the filters (`filters.html`), writing mail
-/// (`compose.html`), the address book and the settings (`people.html`).
+/// the main one (see [`BUNDLE_PAGES`]).
 fn bundle_page(path: &str) -> Option<&'static str> {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    match first {
-        "filters" => Some("/filters.html"),
-        "compose" => Some("/compose.html"),
-        "contacts" | "settings" => Some("/people.html"),
-        _ => None,
-    }
+    BUNDLE_PAGES
+        .iter()
+        .find(|(segment, _)| *segment == first)
+        .map(|(_, page)| *page)
 }
 
 #[cfg(test)]
@@ -457,6 +549,341 @@ mod tests {
         let r = fetch(&state, "/composer", "").await;
         let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
         assert!(!body.ends_with(b"compose</html>"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A dist/ of its own for a test, and the app serving it.
+    fn app_with(name: &str, files: &[(&str, &[u8])]) -> (std::path::PathBuf, crate::AppState) {
+        let dir = std::env::temp_dir().join(format!("facteur-{name}-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, content) in files {
+            std::fs::write(dir.join(file), content).unwrap();
+        }
+        let mut config = crate::config::Config::for_tests();
+        config.dist_dir = dir.clone();
+        config.brand = "Académie".into();
+        (dir, crate::AppState::new(config).unwrap())
+    }
+
+    async fn body(r: Response) -> Vec<u8> {
+        axum::body::to_bytes(r.into_body(), 1 << 24)
+            .await
+            .unwrap()
+            .to_vec()
+    }
+
+    const WASM: &str = "/frontend-0123456789abcdef_bg.wasm";
+
+    /// A build: the main page, two of the three bundle pages (people.html
+    /// is missing: its routes get the main page), a hashed script and wasm.
+    fn build(marker: &str) -> Vec<(&'static str, Vec<u8>)> {
+        vec![
+            (
+                "index.html",
+                format!("<html><script type=module>init()</script>main {marker}</html>").into(),
+            ),
+            ("filters.html", b"<html>filters</html>".to_vec()),
+            ("compose.html", b"<html>compose</html>".to_vec()),
+            ("frontend-0123456789abcdef.js", b"export default 1".to_vec()),
+            (&WASM[1..], vec![7u8; 2048]),
+        ]
+    }
+
+    fn app_of(
+        name: &str,
+        files: &[(&'static str, Vec<u8>)],
+    ) -> (std::path::PathBuf, crate::AppState) {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, &c[..])).collect();
+        app_with(name, &files)
+    }
+
+    #[tokio::test]
+    async fn the_service_worker_knows_this_build() {
+        let (dir, state) = app_of("sw", &build("one"));
+        let r = fetch(&state, "/sw.js", "gzip").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(r.headers()["service-worker-allowed"], "/");
+        assert!(r.headers().get(header::ETAG).is_some());
+        let sw = String::from_utf8(body(fetch(&state, "/sw.js", "").await).await).unwrap();
+        assert!(
+            sw.contains(&format!("const VERSION = \"{}\";", state.assets.version)),
+            "{sw}"
+        );
+        for file in [
+            "/index.html",
+            "/filters.html",
+            "/compose.html",
+            "/frontend-0123456789abcdef.js",
+            WASM,
+            "/manifest.webmanifest",
+            "/manifest.webmanifest?lang=en",
+            "/icons/icon.svg",
+        ] {
+            assert!(sw.contains(&format!("\"{file}\"")), "{file}");
+        }
+        for (icon, _, _) in pwa::PNG_ICONS {
+            assert!(sw.contains(&format!("\"{icon}\"")), "{icon}");
+        }
+        assert!(
+            !sw.contains("\"/sw.js\""),
+            "the worker does not precache itself"
+        );
+        // The same table as `bundle_page`.
+        assert!(sw.contains(
+            r#"const BUNDLES = [["filters","/filters.html"],["compose","/compose.html"],["contacts","/people.html"],["settings","/people.html"]];"#
+        ));
+        assert!(sw.contains(pwa::SW_TEMPLATE));
+
+        // Same files, same worker; any file changed, a new one.
+        let (dir2, same) = app_of("sw-same", &build("one"));
+        assert_eq!(same.assets.version, state.assets.version);
+        let (dir3, next) = app_of("sw-next", &build("two"));
+        assert_ne!(next.assets.version, state.assets.version);
+        let sw2 = String::from_utf8(body(fetch(&next, "/sw.js", "").await).await).unwrap();
+        assert_ne!(sw, sw2);
+        assert!(sw2.contains(&next.assets.version));
+        for d in [dir, dir2, dir3] {
+            std::fs::remove_dir_all(&d).ok();
+        }
+    }
+
+    #[tokio::test]
+    async fn the_manifest_and_icons_are_served() {
+        let (dir, state) = app_of("pwa", &build("one"));
+        let r = fetch(&state, "/manifest.webmanifest", "gzip").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/manifest+json"
+        );
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        let etag = r.headers()[header::ETAG].clone();
+        let m: serde_json::Value =
+            serde_json::from_slice(&body(fetch(&state, "/manifest.webmanifest", "").await).await)
+                .unwrap();
+        assert_eq!(m["name"], "Académie");
+        assert_eq!(m["lang"], "fr");
+        assert_eq!(m["protocol_handlers"][0]["url"], "/compose?to=%s");
+        let en: serde_json::Value = serde_json::from_slice(
+            &body(fetch(&state, "/manifest.webmanifest?lang=en", "").await).await,
+        )
+        .unwrap();
+        assert_eq!(en["lang"], "en");
+        assert_eq!(en["name"], "Académie");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(header::IF_NONE_MATCH, etag);
+        let r = serve(
+            State(state.clone()),
+            Method::GET,
+            "/manifest.webmanifest".parse().unwrap(),
+            headers,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+
+        for (path, size, _) in pwa::PNG_ICONS {
+            let r = fetch(&state, path, "gzip, br").await;
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(r.headers()[header::CONTENT_TYPE], "image/png");
+            assert_eq!(r.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+            assert!(r.headers().get(header::ETAG).is_some());
+            assert!(r.headers().get(header::CONTENT_ENCODING).is_none());
+            let png = body(r).await;
+            assert_eq!(&png[..8], &pwa::png::SIGNATURE);
+            assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), size);
+        }
+        let r = fetch(&state, "/icons/icon.svg", "").await;
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "image/svg+xml");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+        assert!(body(r).await.starts_with(b"<svg"));
+        // Missing files are still 404s, not the app.
+        for path in [
+            "/icons/icon-64.png",
+            "/sw.js.map",
+            "/frontend-89abcdef01234567.js",
+        ] {
+            assert_eq!(
+                fetch(&state, path, "").await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        // The pages may use all of it.
+        let r = fetch(&state, "/mail/INBOX", "").await;
+        let csp = r.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        for directive in [
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "img-src 'self'",
+            "connect-src 'self'",
+        ] {
+            assert!(csp.contains(directive), "{directive}: {csp}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+
+        // Without a build, the app's own files are still there.
+        let (dir, state) = app_with("pwa-empty", &[]);
+        assert_eq!(fetch(&state, "/sw.js", "").await.status(), StatusCode::OK);
+        assert_eq!(
+            fetch(&state, "/manifest.webmanifest", "").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            fetch(&state, "/icons/icon-512.png", "").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            fetch(&state, "/", "").await.status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Runs the worker under Node (when there is one) with stand-ins for
+    /// the browser: what it caches, what it answers, online and offline.
+    #[tokio::test]
+    async fn the_service_worker_behaves() {
+        if std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("node is missing: the service worker is not run");
+            return;
+        }
+        let files = build("one");
+        let (dir, state) = app_of("sw-run", &files);
+        let sw = body(fetch(&state, "/sw.js", "").await).await;
+        let sw_file = dir.join("sw-under-test.js");
+        let harness = dir.join("harness.js");
+        std::fs::write(&sw_file, &sw).unwrap();
+        std::fs::write(&harness, include_str!("pwa/sw_test.js")).unwrap();
+        let paths = [
+            "/",
+            "/mail/INBOX",
+            "/mail/INBOX.Sent",
+            "/mail/INBOX/42",
+            "/login",
+            "/filters",
+            "/filters/",
+            "/filters/3",
+            "/compose",
+            "/compose/",
+            "/contacts",
+            "/contacts/12",
+            "/settings",
+            "/settings/identites",
+            "/composer",
+            "/index.html",
+            "/filters.html",
+            "//compose",
+            "/constructor",
+            "/__proto__",
+        ];
+        let out = std::process::Command::new("node")
+            .arg(&harness)
+            .arg(&sw_file)
+            .arg(serde_json::to_string(&paths).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let shell_cache = format!("facteur-shell-{}", state.assets.version);
+
+        // install: every file of the build, revalidated unless hashed; no
+        // skipWaiting of its own.
+        let cached: Vec<&str> = out["shellCache"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for (file, _) in &files {
+            assert!(cached.contains(&format!("/{file}").as_str()), "{file}");
+        }
+        assert!(cached.contains(&"/manifest.webmanifest?lang=en"));
+        assert!(cached.contains(&"/icons/maskable-512.png"));
+        assert_eq!(out["afterInstall"], serde_json::json!([]));
+        // activate: the other versions go, the attachments stay.
+        let mut caches: Vec<&str> = out["caches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        caches.sort();
+        assert_eq!(caches, ["facteur-files", shell_cache.as_str()]);
+        assert_eq!(out["afterActivate"], serde_json::json!(["claim"]));
+        assert_eq!(
+            out["afterMessage"],
+            serde_json::json!(["claim", "skipWaiting"])
+        );
+
+        // Navigations get, from this version, the page the server would.
+        for path in paths {
+            let served = body(fetch(&state, path, "").await).await;
+            let page = files
+                .iter()
+                .find(|(name, content)| *content == served && name.ends_with(".html"))
+                .map(|(name, _)| format!("/{name}"))
+                .unwrap_or_else(|| panic!("{path}: served no page"));
+            assert_eq!(out["pages"][path], format!("shell {page}"), "{path}");
+        }
+        assert_eq!(out["pages"]["/contacts"], "shell /index.html");
+        assert_eq!(out["pages"]["/compose/"], "shell /compose.html");
+
+        assert_eq!(out["hashed"], format!("shell {WASM}"));
+        assert_eq!(out["icon"], "shell /icons/icon-192.png");
+        assert_eq!(out["manifest"], "network /manifest.webmanifest");
+        for untouched in [
+            "scriptNotNavigation",
+            "api",
+            "apiNavigation",
+            "other",
+            "messageJsonOffline",
+        ] {
+            assert!(out[untouched].is_null(), "{untouched}: {}", out[untouched]);
+        }
+        // Attachments: the network, a copy kept; offline, the copy.
+        let attachment = "/api/folders/INBOX/messages/42/attachments/2";
+        let raw = "/api/folders/INBOX/messages/42/raw";
+        assert_eq!(out["attachmentOnline"], format!("network {attachment}"));
+        assert_eq!(out["rawOnline"], format!("network {raw}"));
+        assert_eq!(out["files"], serde_json::json!([attachment, raw]));
+        assert_eq!(out["attachmentOffline"], format!("copy {attachment}"));
+        assert_eq!(
+            out["attachmentDownloadOffline"],
+            format!("copy {attachment}")
+        );
+        assert_eq!(out["rawOffline"], format!("copy {raw}"));
+        assert!(
+            out["nocacheOffline"]
+                .as_str()
+                .unwrap()
+                .contains("Failed to fetch")
+        );
+        assert_eq!(out["pageOffline"], "shell /compose.html");
+        // Logging out forgets them.
+        assert_eq!(out["cachesAfterLogout"], serde_json::json!([shell_cache]));
+        let fetched = out["fetched"].to_string();
+        assert!(
+            !fetched.contains(WASM) && !fetched.contains("/mail/"),
+            "{fetched}"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod imap;
 pub mod mime;
 pub mod net;
+pub mod pwa;
 pub mod routes;
 pub mod session;
 pub mod sieve;

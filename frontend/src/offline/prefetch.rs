@@ -64,7 +64,12 @@ pub async fn run(prefs: &Preferences) -> Result<Prefetched, Failure> {
             store::put(&page_key(&folder, offset), &text).await;
             let n = page.messages.len() as u32;
             uids.extend(page.messages.iter().map(|m| m.uid));
-            too_large.extend(page.messages.iter().filter(|m| m.size > MAX_SIZE).map(|m| m.uid));
+            too_large.extend(
+                page.messages
+                    .iter()
+                    .filter(|m| m.size > MAX_SIZE)
+                    .map(|m| m.uid),
+            );
             offset += PAGE;
             if n < PAGE || offset >= page.total {
                 break;

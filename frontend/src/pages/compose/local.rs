@@ -321,6 +321,49 @@ pub fn answer_offline(
     }
 }
 
+/// What a `mailto:` link (RFC 6068) asks for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Mailto {
+    pub to: String,
+    pub cc: String,
+    pub bcc: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Reads a `mailto:` link, or a plain address (then only `to`).
+pub fn mailto(link: &str) -> Mailto {
+    let Some(rest) = link
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &link[7..])
+    else {
+        return Mailto {
+            to: link.to_string(),
+            ..Default::default()
+        };
+    };
+    let (to, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let decode = |s: &str| shared::mail::decode_segment(s).unwrap_or_else(|| s.to_string());
+    let mut out = Mailto {
+        to: decode(to),
+        ..Default::default()
+    };
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = decode(v);
+        match k.to_ascii_lowercase().as_str() {
+            "to" => out.to = [out.to.as_str(), &v].join(","),
+            "cc" => out.cc = v,
+            "bcc" => out.bcc = v,
+            "subject" => out.subject = v.chars().filter(|c| !c.is_control()).collect(),
+            "body" => out.body = v.replace("\r\n", "\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +383,23 @@ mod tests {
             "\n\n-- \nS. D.\n\n> cité"
         );
         assert_eq!(with_signature("", BodyFormat::Text, ""), "\n\n");
+    }
+
+    #[test]
+    fn mailto_links() {
+        let m = mailto(
+            "mailto:dpe@ac-demo.fr?subject=Mutation%202026&cc=a@b.fr&body=Bonjour%2C%0D%0AMerci",
+        );
+        assert_eq!(m.to, "dpe@ac-demo.fr");
+        assert_eq!(m.cc, "a@b.fr");
+        assert_eq!(m.subject, "Mutation 2026");
+        assert_eq!(m.body, "Bonjour,\nMerci");
+        assert_eq!(mailto("MAILTO:x@y.fr").to, "x@y.fr");
+        assert_eq!(mailto("bob@ac-demo.fr").to, "bob@ac-demo.fr");
+        assert_eq!(
+            mailto("mailto:a@b.fr?subject=A%0D%0ABcc:%20x").subject,
+            "ABcc: x"
+        );
     }
 
     #[test]

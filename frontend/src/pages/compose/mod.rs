@@ -404,21 +404,36 @@ fn ComposeShell() -> impl IntoView {
                             other => other,
                         }
                     }
-                    _ => Ok(PreparedMessage {
-                        message: ComposeMessage {
-                            format: p.compose_format,
-                            to: to_param
-                                .as_deref()
-                                .map(|t| {
-                                    let mut l = Vec::new();
-                                    add_typed(&mut l, t);
-                                    valid(&l)
-                                })
-                                .unwrap_or_default(),
-                            ..Default::default()
-                        },
-                        draft_uid: None,
-                    }),
+                    _ => {
+                        // `?to=` is an address, or a whole `mailto:` link
+                        // (the app is the browser's mail handler).
+                        let link = local::mailto(to_param.as_deref().unwrap_or(""));
+                        let chips_of = |t: &str| {
+                            let mut l = Vec::new();
+                            add_typed(&mut l, t);
+                            valid(&l)
+                        };
+                        let body = match p.compose_format {
+                            BodyFormat::Html => local::text_to_html(&link.body),
+                            BodyFormat::Text => link.body.clone(),
+                        };
+                        Ok(PreparedMessage {
+                            message: ComposeMessage {
+                                format: p.compose_format,
+                                to: chips_of(&link.to),
+                                cc: chips_of(&link.cc),
+                                bcc: chips_of(&link.bcc),
+                                subject: link.subject,
+                                body: if link.body.is_empty() {
+                                    String::new()
+                                } else {
+                                    body
+                                },
+                                ..Default::default()
+                            },
+                            draft_uid: None,
+                        })
+                    }
                 };
             match prepared {
                 Ok(mut pm) => {
