@@ -5,7 +5,12 @@
 //! installable ([`crate::pwa`]): `/manifest.webmanifest`, `/icons/…` (drawn
 //! at start) and `/sw.js` (which knows every file of this build).
 
-use std::{collections::HashMap, io::Write, path::Path, sync::OnceLock};
+use std::{
+    collections::HashMap,
+    io::Write,
+    path::Path,
+    sync::{Arc, OnceLock},
+};
 
 use axum::{
     body::Body,
@@ -22,12 +27,17 @@ pub struct Asset {
     pub content_type: &'static str,
     pub raw: Vec<u8>,
     pub gzip: Option<Vec<u8>>,
-    pub brotli: Option<Vec<u8>>,
+    /// Brotli takes seconds on the large files: it is made in the
+    /// background, and gzip is served until it is there.
+    pub brotli: Arc<OnceLock<Vec<u8>>>,
     pub etag: String,
     /// `Cache-Control`: a year for hashed files, a day for the icons,
     /// revalidation for the rest.
     pub cache_control: &'static str,
 }
+
+/// Files larger than this get their brotli form in the background.
+const BACKGROUND_BROTLI: usize = 64 * 1024;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
@@ -39,11 +49,23 @@ impl Asset {
         content_type: &'static str,
         cache_control: &'static str,
     ) -> anyhow::Result<Self> {
-        let (gzip, brotli) = if compressible(content_type) && raw.len() > 512 {
-            (Some(gzip(&raw)?), Some(brotli(&raw)?))
+        let brotli_slot = Arc::new(OnceLock::new());
+        let gzip = if compressible(content_type) && raw.len() > 512 {
+            if raw.len() > BACKGROUND_BROTLI {
+                let (slot, data) = (brotli_slot.clone(), raw.clone());
+                std::thread::spawn(move || {
+                    if let Ok(br) = brotli(&data) {
+                        let _ = slot.set(br);
+                    }
+                });
+            } else {
+                let _ = brotli_slot.set(brotli(&raw)?);
+            }
+            Some(gzip(&raw)?)
         } else {
-            (None, None)
+            None
         };
+        let brotli = brotli_slot;
         Ok(Asset {
             content_type,
             etag: etag_of(&raw),
@@ -244,7 +266,7 @@ form-action 'self'; frame-ancestors 'none'",
                     cache_control: NO_CACHE,
                     raw,
                     gzip: None,
-                    brotli: None,
+                    brotli: Arc::new(OnceLock::new()),
                 })
             };
             [make(pwa::Lang::Fr), make(pwa::Lang::En)]
@@ -326,7 +348,7 @@ pub async fn serve(
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let (body, encoding) = match (&asset.brotli, &asset.gzip) {
+    let (body, encoding) = match (asset.brotli.get(), &asset.gzip) {
         (Some(br), _) if accept.contains("br") => (br, Some("br")),
         (_, Some(gz)) if accept.contains("gzip") => (gz, Some("gzip")),
         _ => (&asset.raw, None),

@@ -119,7 +119,7 @@ test('settings: a signature and no undo delay, used when writing', async () => {
   await page.goto(`${BASE}/settings`);
   const signature = `Bob Garnier\nCPE ${RUN}`;
   await page.getByLabel('Signature').first().fill(signature);
-  await page.locator('select.settings-undo').selectOption('0');
+  await page.getByLabel(/Délai d'annulation de l'envoi/).selectOption('0');
   await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.getByText('Enregistré.').waitFor();
   const prefs = await (await page.context().request.get(`${BASE}/api/preferences`)).json();
