@@ -2,8 +2,10 @@
 # The benchmark (figures, not a test): fills the `bench` account with
 # 10,000 messages, starts an optimised Facteur, and prints the app shell
 # size, API latencies next to a plain IMAP client's (the floor), backend
-# memory, the cold load to the first row in Chromium and the number of row
-# elements in the DOM after scrolling to the bottom.
+# memory, the cold load to the first row in Chromium, the number of row
+# elements in the DOM after scrolling to the bottom, the time and storage
+# to keep the 200 most recent messages for offline reading, and
+# Lighthouse's scores on the login page.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -28,3 +30,5 @@ step "API and floor"
 # shellcheck disable=SC2046
 env $(echo "$browser" | grep '^BENCH_') FACTEUR_URL=http://127.0.0.1:8390 FACTEUR_PID=$facteur_pid \
   FACTEUR_DIST_DIR="$root/dist" "$CARGO_TARGET_DIR/server/examples/bench"
+step "Lighthouse"
+tests/lighthouse.sh http://127.0.0.1:8390 || echo "Lighthouse could not run (see above)"

@@ -215,3 +215,37 @@ test('a new version deployed while the app is open is announced, then loaded', a
     rmSync(dist, { recursive: true, force: true });
   }
 });
+
+test('on a shared computer nothing is kept, and logging out wipes what a device kept', async () => {
+  const [uid] = await appendMessages('alice', 'secret', 'INBOX', [mail(`Ordinateur partagé ${RUN}`, 'Rien ne reste.')]);
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Identifiant').fill('alice');
+  await page.getByLabel('Mot de passe').fill('secret');
+  await page.getByLabel(/Ordinateur partagé/).check();
+  await page.getByRole('button', { name: 'Connexion', exact: true }).click();
+  await page.waitForURL(/\/mail\//);
+  await page.goto(`${BASE}/mail/INBOX/${uid}`);
+  await page.getByText('Rien ne reste.').waitFor();
+  await page.waitForTimeout(1500);
+  assert.equal(await idbGet(page, `msg:INBOX:${uid}`), null, 'the message is not kept');
+  assert.equal(await idbGet(page, 'folders'), null, 'nor the folders');
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await page.waitForURL(/\/login/);
+
+  // A personal device keeps mail; logging out wipes it.
+  await page.getByLabel('Identifiant').fill('alice');
+  await page.getByLabel('Mot de passe').fill('secret');
+  assert.equal(await page.getByLabel(/Ordinateur partagé/).isChecked(), true, 'the choice is offered to the next person');
+  await page.getByLabel(/Ordinateur partagé/).uncheck();
+  await page.getByRole('button', { name: 'Connexion', exact: true }).click();
+  await page.waitForURL(/\/mail\//);
+  await page.goto(`${BASE}/mail/INBOX/${uid}`);
+  await page.getByText('Rien ne reste.').waitFor();
+  await waitFor('the message kept', () => idbGet(page, `msg:INBOX:${uid}`));
+  await page.getByRole('button', { name: 'Déconnexion' }).click();
+  await page.waitForURL(/\/login/);
+  await waitFor('the cache wiped', async () => (await idbGet(page, `msg:INBOX:${uid}`)) === null);
+  assert.equal(await idbGet(page, 'session'), null);
+  await done(page);
+});

@@ -83,10 +83,10 @@ impl SessionCtx {
             let _ = api::session::logout().await;
             api::forget_csrf_token(&token);
             // Nothing of this user stays on the device (shared school PCs):
-            // the cache, the attachments opened, the "shared" choice.
+            // the cache and the attachments opened. The "ordinateur
+            // partagé" choice stays ticked for the next person.
             store::clear().await;
             store::clear_files().await;
-            store::set_shared_device(false);
         });
     }
 

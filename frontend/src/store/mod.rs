@@ -164,7 +164,8 @@ pub fn shared_device() -> bool {
         .is_some()
 }
 
-/// Remembers (until logout) whether this computer is shared.
+/// Remembers whether this computer is shared (the login page offers the
+/// same choice to the next person).
 pub fn set_shared_device(shared: bool) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = if shared {
