@@ -41,6 +41,10 @@ pub enum ApiError {
     /// The active filters were written by another program: replacing them
     /// needs the user's consent.
     ForeignFilters,
+    /// Deleting or emptying a folder needs the user's confirmation of what
+    /// goes with it: the messages it holds (its subfolders' included) and
+    /// its subfolders. Ask again with `?confirm=<messages>`.
+    ConfirmDelete { messages: u32, folders: u32 },
     /// The submission server refused some recipients (the addresses and
     /// its answer); nothing was sent.
     RecipientsRefused {
@@ -75,7 +79,7 @@ impl ApiError {
             ApiError::FolderNotFound | ApiError::MessageNotFound => 404,
             ApiError::QuotaExceeded => 507,
             ApiError::InvalidRequest { .. } | ApiError::InvalidFilters { .. } => 400,
-            ApiError::ForeignFilters => 409,
+            ApiError::ForeignFilters | ApiError::ConfirmDelete { .. } => 409,
             ApiError::RecipientsRefused { .. } => 422,
             ApiError::MessageTooLarge { .. } => 413,
             ApiError::SendRefused { .. } => 502,

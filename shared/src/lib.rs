@@ -8,6 +8,7 @@ pub mod error;
 pub mod filters;
 pub mod mail;
 pub mod prefs;
+pub mod search;
 pub mod session;
 
 pub use error::ApiError;

@@ -273,6 +273,70 @@ pub struct FolderChanges {
     pub unread: u32,
 }
 
+/// `POST /api/folders`: a new folder, `name` under `parent` (top level
+/// when absent). Answers the new [`FolderList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateFolderRequest {
+    /// Path of the parent folder; absent for a top-level folder.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// The new folder's own name (one segment, without the delimiter).
+    pub name: String,
+}
+
+/// `POST /api/folders/rename`: renames and/or moves a folder; its
+/// subfolders follow. Answers the new [`FolderList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenameFolderRequest {
+    /// Path of the folder to rename.
+    pub from: String,
+    /// Path of the new parent; absent for the top level.
+    #[serde(default)]
+    pub to_parent: Option<String>,
+    /// The folder's new own name (one segment).
+    pub to_name: String,
+}
+
+/// `POST /api/folders/subscription`: subscribe to a folder or not.
+/// Answers the new [`FolderList`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubscriptionRequest {
+    pub folder: String,
+    pub subscribed: bool,
+}
+
+/// Longest folder name (one segment), in characters.
+pub const MAX_FOLDER_NAME: usize = 200;
+
+/// Why a folder's own name (one segment) cannot be used, in French, or
+/// `None` when it can: not empty, no hierarchy delimiter (`/` when the
+/// server has none), no control characters, not `.` or `..`, at most
+/// [`MAX_FOLDER_NAME`] characters. Leading and trailing spaces are the
+/// caller's to trim.
+pub fn folder_name_problem(name: &str, delimiter: Option<&str>) -> Option<String> {
+    let delimiter = delimiter.filter(|d| !d.is_empty()).unwrap_or("/");
+    if name.trim().is_empty() {
+        Some("le nom du dossier est vide".into())
+    } else if name == "." || name == ".." {
+        Some("« . » et « .. » ne peuvent pas servir de nom de dossier".into())
+    } else if name.contains(delimiter) {
+        Some(format!(
+            "le nom du dossier ne peut pas contenir « {delimiter} »"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("le nom du dossier contient un caractère invisible interdit".into())
+    } else if name.chars().count() > MAX_FOLDER_NAME {
+        Some(format!(
+            "le nom du dossier dépasse {MAX_FOLDER_NAME} caractères"
+        ))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +365,18 @@ mod tests {
             email: "x@y.fr".into(),
         };
         assert_eq!(b.display(), "x@y.fr");
+    }
+
+    #[test]
+    fn folder_names_are_checked() {
+        assert_eq!(folder_name_problem("Sorties", Some("/")), None);
+        assert_eq!(folder_name_problem("Pédagogie", None), None);
+        for bad in ["", "  ", ".", "..", "a/b", "a\tb", "x\u{7f}"] {
+            assert!(folder_name_problem(bad, Some("/")).is_some(), "{bad:?}");
+        }
+        assert!(folder_name_problem("a.b", Some(".")).is_some());
+        assert!(folder_name_problem("a/b", Some(".")).is_none());
+        assert!(folder_name_problem(&"é".repeat(200), Some("/")).is_none());
+        assert!(folder_name_problem(&"é".repeat(201), Some("/")).is_some());
     }
 }

@@ -206,8 +206,14 @@ test('a new version deployed while the app is open is announced, then loaded', a
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r && r.update()));
     await page.getByText('Une nouvelle version de Facteur est disponible.').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Mettre à jour' }).click();
-    await page.waitForEvent('load');
-    await waitFor('the new page', async () => (await page.content()).includes(`version ${RUN}`));
+    // The page reloads itself (maybe before a wait for "load" could start).
+    await waitFor('the new page', async () => {
+      try {
+        return (await page.content()).includes(`version ${RUN}`);
+      } catch {
+        return false; // navigating
+      }
+    });
     await page.getByText('Une nouvelle version de Facteur est disponible.').waitFor({ state: 'detached' });
     await done(page);
   } finally {

@@ -1540,6 +1540,637 @@ impl ImapConn {
         }
         result
     }
+
+    /// Removes flags or keywords (`$Junk`, `$NotJunk`…) from messages:
+    /// the counterpart of [`ImapConn::add_flags`].
+    pub async fn remove_flags(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        flags: &[&str],
+    ) -> Result<(), ImapError> {
+        for f in flags {
+            if !is_flag(f) {
+                return Err(ImapError::Invalid(format!("drapeau « {f} »")));
+            }
+        }
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        self.command(&format!(
+            "UID STORE {set} -FLAGS.SILENT ({})",
+            flags.join(" ")
+        ))
+        .await
+    }
+
+    /// The UIDs of a folder that match `criteria`, in `order` (largest or
+    /// newest first): one `UID SORT (REVERSE …) UTF-8` (RFC 5256) where
+    /// offered, else `UID SEARCH CHARSET UTF-8` and the order made here.
+    /// Every search string goes quoted or as a literal (see
+    /// [`SearchCriteria`]); the folder is selected through
+    /// [`ImapConn::select`], so the bookkeeping of the selected folder
+    /// holds.
+    pub async fn search_uids(
+        &mut self,
+        path: &str,
+        criteria: &SearchCriteria,
+        order: SearchOrder,
+    ) -> Result<Vec<u32>, ImapError> {
+        // Built first: a refused criterion sends nothing.
+        let sort = self.has("SORT");
+        let head = if sort {
+            format!("UID SORT (REVERSE {}) UTF-8", order.sort_key())
+        } else {
+            "UID SEARCH CHARSET UTF-8".to_string()
+        };
+        let mut wire = WireArgs::new(&head, self.has("LITERAL+"));
+        criteria.write(&mut wire)?;
+        let (cmd, rest) = wire.finish()?;
+        self.select(path).await?;
+        let mut uids: Vec<u32> = Vec::new();
+        // Without FTS the server reads every message for BODY: give it time.
+        let timeout = self.timeout * 6;
+        let literal = (!rest.is_empty()).then_some((rest.as_slice(), ""));
+        self.each_within(&cmd, literal, timeout, |r| match r {
+            Response::MailboxData(MailboxDatum::Sort(ids))
+            | Response::MailboxData(MailboxDatum::Search(ids)) => uids.extend_from_slice(ids),
+            _ => {}
+        })
+        .await?;
+        if !sort {
+            match order {
+                // UIDs ascend with arrival (RFC 3501 §2.3.1.1).
+                SearchOrder::Arrival => uids.sort_unstable_by(|a, b| b.cmp(a)),
+                SearchOrder::Size => {
+                    if !uids.is_empty() {
+                        let keys = self.fetch_keys(&uids).await?;
+                        uids.retain(|u| keys.contains_key(u));
+                        uids.sort_by(|a, b| {
+                            let size = |u: &u32| keys.get(u).map(|k| k.0).unwrap_or(0);
+                            size(b).cmp(&size(a)).then(b.cmp(a))
+                        });
+                    }
+                }
+            }
+        }
+        Ok(uids)
+    }
+
+    /// Size and arrival date of messages of the selected folder
+    /// (`UID FETCH … (UID RFC822.SIZE INTERNALDATE)`), by UID.
+    async fn fetch_keys(&mut self, uids: &[u32]) -> Result<HashMap<u32, (u32, i64)>, ImapError> {
+        let cmd = format!(
+            "UID FETCH {} (UID RFC822.SIZE INTERNALDATE)",
+            uid_set(uids)?
+        );
+        let mut keys = HashMap::with_capacity(uids.len());
+        self.each(&cmd, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let (mut uid, mut size, mut date, mut complete) = (0, 0, 0, false);
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = *u,
+                        AttributeValue::Rfc822Size(n) => {
+                            size = *n;
+                            complete = true;
+                        }
+                        AttributeValue::InternalDate(d) => {
+                            date = parse_internal_date(d).unwrap_or(0)
+                        }
+                        _ => {}
+                    }
+                }
+                // A flags-only FETCH (another client's change) is not ours.
+                if uid != 0 && complete {
+                    keys.insert(uid, (size, date));
+                }
+            }
+        })
+        .await?;
+        Ok(keys)
+    }
+
+    /// Searches several folders (in the order given, which breaks ties)
+    /// and returns one page of the hits merged across them: newest
+    /// arrival first, or largest first. Each folder is sorted by the
+    /// server; only its first `offset + limit` hits are looked at (their
+    /// size and arrival date), then the rows of the page are fetched with
+    /// the items of a folder list, folder by folder. A folder that
+    /// disappeared meanwhile is skipped when several are searched.
+    pub async fn search(
+        &mut self,
+        folders: &[String],
+        criteria: &SearchCriteria,
+        order: SearchOrder,
+        offset: u32,
+        limit: u32,
+    ) -> Result<SearchFound, ImapError> {
+        struct Key {
+            folder: usize,
+            uid: u32,
+            size: u32,
+            date: i64,
+        }
+        let wanted = offset.saturating_add(limit) as usize;
+        let many = folders.len() > 1;
+        let mut keys: Vec<Key> = Vec::new();
+        let mut total: u32 = 0;
+        let mut folders_searched: u32 = 0;
+        for (i, path) in folders.iter().enumerate() {
+            let uids = match self.search_uids(path, criteria, order).await {
+                Ok(u) => u,
+                Err(ImapError::NoSuchFolder(_)) if many => continue,
+                Err(e) => return Err(e),
+            };
+            folders_searched += 1;
+            total = total.saturating_add(uids.len() as u32);
+            let top: Vec<u32> = uids.iter().take(wanted).copied().collect();
+            if top.is_empty() {
+                continue;
+            }
+            let found = self.fetch_keys(&top).await?;
+            keys.extend(top.into_iter().filter_map(|uid| {
+                found.get(&uid).map(|&(size, date)| Key {
+                    folder: i,
+                    uid,
+                    size,
+                    date,
+                })
+            }));
+        }
+        keys.sort_by(|a, b| {
+            let first = match order {
+                SearchOrder::Arrival => b.date.cmp(&a.date),
+                SearchOrder::Size => b.size.cmp(&a.size),
+            };
+            first.then(a.folder.cmp(&b.folder)).then(b.uid.cmp(&a.uid))
+        });
+        let page: Vec<&Key> = keys
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect();
+        let mut by_folder: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
+        for k in &page {
+            by_folder.entry(k.folder).or_default().push(k.uid);
+        }
+        // The folder still selected first: one SELECT fewer.
+        let mut order_of_fetch: Vec<usize> = by_folder.keys().copied().collect();
+        if let Some(sel) = &self.selected
+            && let Some(pos) = order_of_fetch.iter().position(|&i| folders[i] == sel.path)
+        {
+            order_of_fetch[..=pos].rotate_right(1);
+        }
+        let mut rows: HashMap<(usize, u32), SummaryData> = HashMap::new();
+        for i in order_of_fetch {
+            let Some(uids) = by_folder.get(&i) else {
+                continue;
+            };
+            match self.select(&folders[i]).await {
+                Ok(_) => {}
+                Err(ImapError::NoSuchFolder(_)) if many => continue,
+                Err(e) => return Err(e),
+            }
+            for row in self.fetch_summaries(uids, SUMMARY_ITEMS).await? {
+                rows.insert((i, row.uid), row);
+            }
+        }
+        let hits = page
+            .iter()
+            .filter_map(|k| {
+                rows.remove(&(k.folder, k.uid))
+                    .map(|row| (folders[k.folder].clone(), row))
+            })
+            .collect();
+        Ok(SearchFound {
+            hits,
+            total,
+            folders_searched,
+        })
+    }
+
+    /// Messages in a folder and their bytes, summed from `RFC822.SIZE`
+    /// (`STATUS (SIZE)` of RFC 8438 would be shorter, but imap-proto
+    /// cannot parse its answer and a parse error breaks the connection).
+    pub async fn folder_usage(&mut self, path: &str) -> Result<(u32, u64), ImapError> {
+        self.select(path).await?;
+        let mut sizes: HashMap<u32, u32> = HashMap::new();
+        let timeout = self.timeout * 3;
+        self.each_within("UID FETCH 1:* (UID RFC822.SIZE)", None, timeout, |r| {
+            if let Response::Fetch(_, attrs) = r {
+                let (mut uid, mut size) = (0, None);
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = *u,
+                        AttributeValue::Rfc822Size(n) => size = Some(*n),
+                        _ => {}
+                    }
+                }
+                if let (true, Some(n)) = (uid != 0, size) {
+                    sizes.insert(uid, n);
+                }
+            }
+        })
+        .await?;
+        let bytes = sizes.values().map(|&n| u64::from(n)).sum();
+        Ok((sizes.len() as u32, bytes))
+    }
+
+    /// Every flag and keyword of one message as the server spells them
+    /// (`\Seen`, `$Junk`…); `None` when the message does not exist.
+    pub async fn raw_flags(
+        &mut self,
+        path: &str,
+        uid: u32,
+    ) -> Result<Option<Vec<String>>, ImapError> {
+        self.select(path).await?;
+        let mut found = None;
+        self.each(
+            &format!("UID FETCH {} (UID FLAGS)", uid_set(&[uid])?),
+            |r| {
+                if let Response::Fetch(_, attrs) = r {
+                    let mut this = 0;
+                    let mut flags = None;
+                    for a in attrs {
+                        match a {
+                            AttributeValue::Uid(u) => this = *u,
+                            AttributeValue::Flags(f) => {
+                                flags = Some(f.iter().map(|f| f.to_string()).collect::<Vec<_>>())
+                            }
+                            _ => {}
+                        }
+                    }
+                    if this == uid && flags.is_some() {
+                        found = flags;
+                    }
+                }
+            },
+        )
+        .await?;
+        Ok(found)
+    }
+
+    /// Whether `path` is `root` or one of its subfolders, with the
+    /// hierarchy delimiter `delim` (only `root` itself without one).
+    pub fn is_under(path: &str, root: &str, delim: Option<&str>) -> bool {
+        path == root
+            || delim.filter(|d| !d.is_empty()).is_some_and(|d| {
+                path.strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with(d))
+            })
+    }
+
+    /// Forgets the selected folder when it is `root` or under it, and
+    /// closes it on the server (`UNSELECT`, or `EXAMINE INBOX` without
+    /// it), before that folder is renamed or deleted.
+    async fn unselect_under(&mut self, root: &str) -> Result<(), ImapError> {
+        let delim = self.delimiter.clone();
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|s| Self::is_under(&s.path, root, delim.as_deref()))
+        {
+            // Whatever the server answers, it is no longer ours.
+            self.selected = None;
+            if self.has("UNSELECT") {
+                self.command("UNSELECT").await?;
+            } else {
+                self.command("EXAMINE INBOX").await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets what is cached about `root` and its subfolders: their sort
+    /// orders, and the special-use roles.
+    fn forget_under(&mut self, root: &str) {
+        let delim = self.delimiter.clone();
+        self.sorted
+            .retain(|path, _| !Self::is_under(path, root, delim.as_deref()));
+        self.roles.clear();
+    }
+
+    /// `root` and every folder under it (`LIST`), or every subscribed name
+    /// among them (`LSUB`, with `subscribed`), as UTF-8 paths. The pattern
+    /// is `root*`: names that only start like `root` (or that a `*` or `%`
+    /// in `root` matches) are filtered out here. Needs the delimiter known
+    /// from [`ImapConn::folders`].
+    async fn list_under(&mut self, root: &str, subscribed: bool) -> Result<Vec<String>, ImapError> {
+        let pattern = quote(&format!("{}*", mutf7::encode(root)))?;
+        let verb = if subscribed { "LSUB" } else { "LIST" };
+        let mut names = Vec::new();
+        self.each(&format!("{verb} \"\" {pattern}"), |r| {
+            if let Response::MailboxData(MailboxDatum::List(d)) = r {
+                names.push(mutf7::decode(&d.name));
+            }
+        })
+        .await?;
+        let delim = self.delimiter.clone();
+        names.retain(|n| Self::is_under(n, root, delim.as_deref()));
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Creates a folder (its parents too, as servers do) and subscribes
+    /// to it, so that every client shows it.
+    pub async fn create_subscribed_folder(&mut self, path: &str) -> Result<(), ImapError> {
+        self.create_folder(path).await?;
+        self.sorted.remove(path);
+        self.set_subscribed(path, true).await
+    }
+
+    /// Subscribes to a folder (`SUBSCRIBE`) or unsubscribes from it
+    /// (`UNSUBSCRIBE`).
+    pub async fn set_subscribed(&mut self, path: &str, subscribed: bool) -> Result<(), ImapError> {
+        let verb = if subscribed {
+            "SUBSCRIBE"
+        } else {
+            "UNSUBSCRIBE"
+        };
+        self.command(&format!("{verb} {}", mailbox_arg(path)?))
+            .await
+    }
+
+    /// Renames (or moves) a folder; its subfolders follow (RFC 3501
+    /// §6.3.5). Subscriptions follow too: every subscribed name under
+    /// `from` is subscribed under `to` and unsubscribed under `from`,
+    /// whatever the server did itself. A selected folder under `from` is
+    /// closed first, and what was cached about both trees is forgotten.
+    /// Needs the delimiter known from [`ImapConn::folders`].
+    pub async fn rename_folder(&mut self, from: &str, to: &str) -> Result<(), ImapError> {
+        let from_arg = mailbox_arg(from)?;
+        let to_arg = mailbox_arg(to)?;
+        let subscribed = self.list_under(from, true).await?;
+        self.unselect_under(from).await?;
+        let result = self.command(&format!("RENAME {from_arg} {to_arg}")).await;
+        self.forget_under(from);
+        self.forget_under(to);
+        result?;
+        for old in subscribed {
+            let Some(rest) = old.strip_prefix(from) else {
+                continue;
+            };
+            let new = format!("{to}{rest}");
+            for (name, subscribe) in [(&new, true), (&old, false)] {
+                match self.set_subscribed(name, subscribe).await {
+                    // The folder is renamed: a subscription the server
+                    // will not move is not worth failing for.
+                    Err(e) if e.is_connection() => return Err(e),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes a folder and all its subfolders, deepest first, with their
+    /// messages, and drops their subscriptions. A node that vanished with
+    /// its last child (a `\Noselect` parent) is not an error. Answers how
+    /// many folders the server deleted. Needs the delimiter known from
+    /// [`ImapConn::folders`].
+    pub async fn delete_folder_tree(&mut self, root: &str) -> Result<u32, ImapError> {
+        let mut paths = self.list_under(root, false).await?;
+        if !paths.iter().any(|p| p == root) {
+            paths.push(root.to_string());
+        }
+        let subscribed = self.list_under(root, true).await?;
+        self.unselect_under(root).await?;
+        // A subfolder's path is longer than its parent's.
+        paths.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+        let mut deleted = 0;
+        for path in &paths {
+            match self.delete_folder(path).await {
+                Ok(()) => deleted += 1,
+                Err(ImapError::NoSuchFolder(_)) if path != root || deleted > 0 => {}
+                Err(e) => {
+                    self.forget_under(root);
+                    return Err(e);
+                }
+            }
+        }
+        self.forget_under(root);
+        for name in subscribed {
+            match self.set_subscribed(&name, false).await {
+                Err(e) if e.is_connection() => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// How many messages a folder holds now (selects it and asks for news).
+    pub async fn message_count(&mut self, path: &str) -> Result<u32, ImapError> {
+        self.select(path).await?;
+        self.noop().await?;
+        self.selected
+            .as_ref()
+            .map(|s| s.exists)
+            .ok_or_else(|| ImapError::Protocol("dossier désélectionné".into()))
+    }
+
+    /// Erases every message of a folder for good: `UID STORE 1:*
+    /// +FLAGS.SILENT (\Deleted)` then `UID EXPUNGE 1:*`, refused without
+    /// UIDPLUS (a plain EXPUNGE is never sent). Answers how many messages
+    /// the server expunged.
+    pub async fn erase_all(&mut self, path: &str) -> Result<u32, ImapError> {
+        if !self.has("UIDPLUS") {
+            return Err(ImapError::Refused(
+                "le serveur ne permet pas d'effacer seulement ces messages (UIDPLUS absent)".into(),
+            ));
+        }
+        let sel = self.select(path).await?;
+        if sel.exists == 0 {
+            return Ok(0);
+        }
+        self.command("UID STORE 1:* +FLAGS.SILENT (\\Deleted)")
+            .await?;
+        let mut erased: u32 = 0;
+        let result = self
+            .each("UID EXPUNGE 1:*", |r| match r {
+                Response::Expunge(_) => erased = erased.saturating_add(1),
+                Response::Vanished {
+                    earlier: false,
+                    uids,
+                } => {
+                    let gone: u32 = uids
+                        .iter()
+                        .map(|r| r.start().abs_diff(*r.end()).saturating_add(1))
+                        .sum();
+                    erased = erased.saturating_add(gone);
+                }
+                _ => {}
+            })
+            .await;
+        self.sorted.remove(path);
+        result?;
+        Ok(erased)
+    }
+}
+
+/// What a list row fetches besides UID, flags, size and date: the same
+/// items as [`ImapConn::page`].
+const SUMMARY_ITEMS: &str = "BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)]";
+
+/// What a search looks for; every part must match (AND).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchCriteria {
+    /// Each word must be in From, To, Cc, Subject or the body
+    /// (`OR OR OR OR FROM w TO w CC w SUBJECT w BODY w` per word). Sent
+    /// quoted when plain ASCII, else as a literal; control characters
+    /// are refused.
+    pub words: Vec<String>,
+    /// Arrived on or after this day (`SINCE`).
+    pub since: Option<chrono::NaiveDate>,
+    /// Arrived before this day (`BEFORE`).
+    pub before: Option<chrono::NaiveDate>,
+    /// `HEADER Content-Type "multipart/mixed"`: an approximation of "has
+    /// an attachment" that IMAP SEARCH can answer (a message with
+    /// attachments is nearly always multipart/mixed; a mixed message with
+    /// inline parts only is counted too, and an attachment nested deeper
+    /// than the top-level type is missed).
+    pub multipart_mixed: bool,
+    pub unread: bool,
+    pub flagged: bool,
+    /// Bigger than this many bytes (`LARGER`).
+    pub larger_than: Option<u32>,
+}
+
+impl SearchCriteria {
+    /// Appends the search keys; `ALL` when there are none.
+    fn write(&self, w: &mut WireArgs) -> Result<(), ImapError> {
+        let mut any = false;
+        for word in &self.words {
+            w.atom("OR OR OR OR FROM");
+            w.string(word)?;
+            for key in ["TO", "CC", "SUBJECT", "BODY"] {
+                w.atom(key);
+                w.string(word)?;
+            }
+            any = true;
+        }
+        if let Some(d) = self.since {
+            w.atom(&format!("SINCE {}", imap_date(d)));
+            any = true;
+        }
+        if let Some(d) = self.before {
+            w.atom(&format!("BEFORE {}", imap_date(d)));
+            any = true;
+        }
+        if self.multipart_mixed {
+            w.atom("HEADER Content-Type \"multipart/mixed\"");
+            any = true;
+        }
+        if self.unread {
+            w.atom("UNSEEN");
+            any = true;
+        }
+        if self.flagged {
+            w.atom("FLAGGED");
+            any = true;
+        }
+        if let Some(n) = self.larger_than {
+            w.atom(&format!("LARGER {n}"));
+            any = true;
+        }
+        if !any {
+            w.atom("ALL");
+        }
+        Ok(())
+    }
+}
+
+/// A day as IMAP writes it (`1-Mar-2026`, RFC 3501 `date`).
+fn imap_date(d: chrono::NaiveDate) -> String {
+    d.format("%-d-%b-%Y").to_string()
+}
+
+/// How search hits are ordered, first to last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchOrder {
+    /// Newest arrival (INTERNALDATE) first.
+    Arrival,
+    /// Largest first.
+    Size,
+}
+
+impl SearchOrder {
+    fn sort_key(self) -> &'static str {
+        match self {
+            SearchOrder::Arrival => "ARRIVAL",
+            SearchOrder::Size => "SIZE",
+        }
+    }
+}
+
+/// One page of hits across folders: (folder, row) in order.
+#[derive(Debug, Clone)]
+pub struct SearchFound {
+    pub hits: Vec<(String, SummaryData)>,
+    /// Hits in all the folders searched.
+    pub total: u32,
+    pub folders_searched: u32,
+}
+
+/// The arguments of one command, strings quoted or as literals. With
+/// LITERAL+ (RFC 7888) a literal needs no wait for the server, so the
+/// whole command is written at once: the first line, then everything
+/// after the first literal's `{n+}` (more literals included) as one block.
+struct WireArgs {
+    bytes: Vec<u8>,
+    literal_plus: bool,
+}
+
+impl WireArgs {
+    fn new(head: &str, literal_plus: bool) -> Self {
+        WireArgs {
+            bytes: head.as_bytes().to_vec(),
+            literal_plus,
+        }
+    }
+
+    /// An argument made by us (keywords, numbers, dates).
+    fn atom(&mut self, s: &str) {
+        self.bytes.push(b' ');
+        self.bytes.extend_from_slice(s.as_bytes());
+    }
+
+    /// A string from the user: quoted when plain printable ASCII, as a
+    /// literal when it holds other characters or quotes or backslashes;
+    /// control characters are refused.
+    fn string(&mut self, s: &str) -> Result<(), ImapError> {
+        if s.chars().any(char::is_control) {
+            return Err(ImapError::Invalid(
+                "caractère de contrôle dans la recherche".into(),
+            ));
+        }
+        let plain = s.bytes().all(|b| b.is_ascii() && b != b'"' && b != b'\\');
+        if plain || (!self.literal_plus && s.is_ascii()) {
+            let q = quote(s)?;
+            self.atom(&q);
+        } else if self.literal_plus {
+            self.bytes
+                .extend_from_slice(format!(" {{{}+}}\r\n", s.len()).as_bytes());
+            self.bytes.extend_from_slice(s.as_bytes());
+        } else {
+            return Err(ImapError::Refused(
+                "le serveur ne permet pas de chercher ce texte (LITERAL+ absent)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The command line (up to the first literal) and what follows it.
+    fn finish(self) -> Result<(String, Vec<u8>), ImapError> {
+        let cut = self.bytes.windows(2).position(|w| w == b"\r\n");
+        let (line, rest) = match cut {
+            Some(i) => (self.bytes[..i].to_vec(), self.bytes[i + 2..].to_vec()),
+            None => (self.bytes, Vec::new()),
+        };
+        let line =
+            String::from_utf8(line).map_err(|_| ImapError::Invalid("commande non ASCII".into()))?;
+        Ok((line, rest))
+    }
 }
 
 /// A system flag or a keyword made of letters, digits and `_` after `$`.
@@ -2041,5 +2672,74 @@ mod tests {
             Some(1767225600)
         );
         assert_eq!(parse_internal_date("garbage"), None);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    fn program(c: &SearchCriteria, literal_plus: bool) -> Result<(String, Vec<u8>), ImapError> {
+        let mut w = WireArgs::new("UID SORT (REVERSE ARRIVAL) UTF-8", literal_plus);
+        c.write(&mut w)?;
+        w.finish()
+    }
+
+    #[test]
+    fn plain_words_are_quoted_and_dates_written_as_imap() {
+        let c = SearchCriteria {
+            words: vec!["conseil".into()],
+            since: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+            before: chrono::NaiveDate::from_ymd_opt(2026, 12, 25),
+            multipart_mixed: true,
+            unread: true,
+            flagged: true,
+            larger_than: Some(1000),
+        };
+        let (line, rest) = program(&c, true).unwrap();
+        assert_eq!(
+            line,
+            "UID SORT (REVERSE ARRIVAL) UTF-8 OR OR OR OR FROM \"conseil\" TO \"conseil\" \
+CC \"conseil\" SUBJECT \"conseil\" BODY \"conseil\" SINCE 1-Mar-2026 BEFORE 25-Dec-2026 \
+HEADER Content-Type \"multipart/mixed\" UNSEEN FLAGGED LARGER 1000"
+        );
+        assert!(rest.is_empty());
+        let (line, _) = program(&SearchCriteria::default(), true).unwrap();
+        assert_eq!(line, "UID SORT (REVERSE ARRIVAL) UTF-8 ALL");
+    }
+
+    #[test]
+    fn other_strings_go_as_literals_and_controls_are_refused() {
+        let c = SearchCriteria {
+            words: vec!["réunion".into(), "a\"b\\".into()],
+            ..Default::default()
+        };
+        let (line, rest) = program(&c, true).unwrap();
+        assert_eq!(
+            line,
+            "UID SORT (REVERSE ARRIVAL) UTF-8 OR OR OR OR FROM {8+}"
+        );
+        let rest = String::from_utf8(rest).unwrap();
+        assert!(rest.starts_with("réunion TO {8+}\r\nréunion CC"), "{rest}");
+        assert!(rest.ends_with(" BODY {4+}\r\na\"b\\"), "{rest}");
+        // Without LITERAL+: ASCII quoted (escaped), the rest refused.
+        let ascii = SearchCriteria {
+            words: vec!["a\"b".into()],
+            ..Default::default()
+        };
+        assert!(
+            program(&ascii, false)
+                .unwrap()
+                .0
+                .contains("FROM \"a\\\"b\"")
+        );
+        assert!(program(&c, false).is_err());
+        for bad in ["a\r\nA1 LOGOUT", "x\0", "tab\t"] {
+            let c = SearchCriteria {
+                words: vec![bad.into()],
+                ..Default::default()
+            };
+            assert!(matches!(program(&c, true), Err(ImapError::Invalid(_))));
+        }
     }
 }

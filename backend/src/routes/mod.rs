@@ -7,6 +7,7 @@ pub mod filters;
 pub mod folders;
 pub mod messages;
 pub mod prefs;
+pub mod search;
 pub mod session;
 
 use axum::{
@@ -30,6 +31,11 @@ use crate::{AppState, auth::Json, error::AppError};
         session::login,
         session::logout,
         folders::list,
+        folders::create,
+        folders::rename,
+        folders::delete,
+        folders::subscription,
+        folders::empty,
         messages::page,
         messages::message,
         messages::raw,
@@ -39,6 +45,9 @@ use crate::{AppState, auth::Json, error::AppError};
         messages::delete,
         messages::bulk,
         messages::changes,
+        search::search,
+        search::junk,
+        search::space,
         filters::get,
         filters::save,
         filters::dry_run,
@@ -84,7 +93,19 @@ pub fn api_router() -> Router<AppState> {
                 .post(session::login)
                 .delete(session::logout),
         )
-        .route("/folders", get(folders::list))
+        .route("/folders", get(folders::list).post(folders::create))
+        .route(
+            "/folders/rename",
+            post(folders::rename).delete(folders::delete_static_name),
+        )
+        .route(
+            "/folders/subscription",
+            post(folders::subscription).delete(folders::delete_static_name),
+        )
+        .route("/folders/{folder}", axum::routing::delete(folders::delete))
+        .route("/folders/{folder}/empty", post(folders::empty))
+        .route("/search", post(search::search))
+        .route("/space", get(search::space))
         .route("/preferences", get(prefs::get).put(prefs::put))
         .route("/compose/limits", get(compose::limits))
         .route(
@@ -111,6 +132,7 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/folders/{folder}/messages/delete", post(messages::delete))
         .route("/folders/{folder}/messages/bulk", get(messages::bulk))
+        .route("/folders/{folder}/messages/junk", post(search::junk))
         .route("/folders/{folder}/changes", get(messages::changes))
         .route("/folders/{folder}/messages/{uid}", get(messages::message))
         .route("/folders/{folder}/messages/{uid}/raw", get(messages::raw))

@@ -101,6 +101,9 @@ fn api_error(e: &ApiError) -> String {
         ApiError::ForeignFilters => {
             "Your current filters were made by another program. Replace them only if you no longer need them.".into()
         }
+        ApiError::ConfirmDelete { messages, folders } => format!(
+            "This folder holds {messages} messages (and {folders} subfolders): confirm the deletion."
+        ),
         ApiError::RecipientsRefused { addresses, detail } => format!(
             "The sending server refuses {} ({detail}). Nothing was sent: correct the address and send again; your message is kept in Drafts.",
             addresses.join(", ")

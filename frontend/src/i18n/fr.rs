@@ -108,6 +108,9 @@ fn api_error(e: &ApiError) -> String {
         ApiError::ForeignFilters => {
             "Vos filtres actuels ont été créés par un autre logiciel. Ne les remplacez que si vous n'en avez plus besoin.".into()
         }
+        ApiError::ConfirmDelete { messages, folders } => format!(
+            "Ce dossier contient {messages} messages (et {folders} sous-dossiers) : confirmez la suppression."
+        ),
         ApiError::RecipientsRefused { addresses, detail } => format!(
             "Le serveur d'envoi refuse {} ({detail}). Rien n'a été envoyé : corrigez l'adresse puis renvoyez ; votre message est conservé dans les brouillons.",
             addresses.join(", ")

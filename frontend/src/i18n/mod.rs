@@ -396,6 +396,10 @@ mod tests {
             ApiError::InvalidRequest { detail: "y".into() },
             ApiError::InvalidFilters { detail: "z".into() },
             ApiError::ForeignFilters,
+            ApiError::ConfirmDelete {
+                messages: 12,
+                folders: 2,
+            },
             ApiError::RecipientsRefused {
                 addresses: vec!["a@b.fr".into()],
                 detail: "550".into(),
