@@ -41,6 +41,9 @@ pub enum Change {
     Move(MoveRequest),
     /// Moves messages to the Trash, or erases them from the Trash.
     Delete(DeleteRequest),
+    /// "Indésirable" (to Junk, `$Junk`) or "Pas indésirable" (to the
+    /// INBOX, `$NotJunk`).
+    Junk(shared::search::JunkRequest),
 }
 
 /// Sends a change; what the server answers beyond success is not needed.
@@ -49,6 +52,7 @@ pub async fn change(folder: &str, change: &Change) -> Result<(), Failure> {
         Change::Flags(req) => ("flags", json(req)),
         Change::Move(req) => ("move", json(req)),
         Change::Delete(req) => ("delete", json(req)),
+        Change::Junk(req) => ("junk", json(req)),
     };
     send_text(
         Method::Post,
@@ -57,6 +61,13 @@ pub async fn change(folder: &str, change: &Change) -> Result<(), Failure> {
     )
     .await
     .map(drop)
+}
+
+/// Searches on the server (`POST /api/search`).
+pub async fn search(
+    req: &shared::search::SearchRequest,
+) -> Result<shared::search::SearchResult, Failure> {
+    super::decode(&send_text(Method::Post, "/api/search", json(req)).await?)
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct MessageActions {
     pub move_to: Callback<String>,
     pub delete: Callback<()>,
     pub show_images: Callback<()>,
+    /// "Indésirable" (`true`) or, in the Junk folder, "Pas indésirable".
+    pub junk: Callback<bool>,
 }
 
 /// `Name <address>`, or the address alone.
@@ -57,6 +59,9 @@ pub fn MessageView(
     /// The message is a draft: it is continued, not answered.
     #[prop(into)]
     in_drafts: Signal<bool>,
+    /// The message is in the Junk folder.
+    #[prop(into)]
+    in_junk: Signal<bool>,
     actions: MessageActions,
 ) -> impl IntoView {
     let tr = use_tr();
@@ -211,6 +216,15 @@ pub fn MessageView(
                             .collect_view()
                     }}
                 </select>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=busy
+                    aria-keyshortcuts="!"
+                    on:click=move |_| actions.junk.run(!in_junk.get_untracked())
+                >
+                    {Signal::derive(move || if in_junk.get() { tr().not_junk } else { tr().junk })}
+                </button>
                 <button type="button" class="button danger" disabled=busy on:click=move |_| actions.delete.run(())>
                     {Signal::derive(move || if in_trash.get() { tr().delete_forever } else { tr().delete })}
                 </button>

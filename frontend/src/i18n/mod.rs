@@ -170,6 +170,15 @@ pub struct Tr {
     pub contacts: &'static str,
     pub settings: &'static str,
 
+    // Organising.
+    pub junk: &'static str,
+    pub not_junk: &'static str,
+    pub moved_to_junk: &'static str,
+    pub moved_to_inbox: &'static str,
+    pub shortcuts_heading: &'static str,
+    pub shortcuts: [(&'static str, &'static str); 16],
+    pub close_help: &'static str,
+
     // Offline.
     pub offline_banner: &'static str,
     pub queued_action: &'static str,
@@ -185,6 +194,14 @@ pub struct Tr {
     pub search_none: &'static str,
     pub search_note: &'static str,
     pub clear_search: &'static str,
+    pub search_options: &'static str,
+    pub search_all_folders: &'static str,
+    pub search_unread: &'static str,
+    pub search_flagged: &'static str,
+    pub search_attachment: &'static str,
+    pub search_since: &'static str,
+    pub search_before: &'static str,
+    pub search_larger: &'static str,
     pub shared_device: &'static str,
     pub shared_device_help: &'static str,
     #[cfg(feature = "filters")]

@@ -18,9 +18,22 @@ pub const QUEUE_KEY: &str = "queue";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Queued {
-    Flags { folder: String, req: FlagsRequest },
-    Move { folder: String, req: MoveRequest },
-    Delete { folder: String, req: DeleteRequest },
+    Flags {
+        folder: String,
+        req: FlagsRequest,
+    },
+    Move {
+        folder: String,
+        req: MoveRequest,
+    },
+    Delete {
+        folder: String,
+        req: DeleteRequest,
+    },
+    Junk {
+        folder: String,
+        req: shared::search::JunkRequest,
+    },
 }
 
 impl Queued {
@@ -39,6 +52,10 @@ impl Queued {
                 folder,
                 req: req.clone(),
             },
+            Change::Junk(req) => Queued::Junk {
+                folder,
+                req: req.clone(),
+            },
         }
     }
 
@@ -47,6 +64,7 @@ impl Queued {
             Queued::Flags { folder, req } => (folder, Change::Flags(req.clone())),
             Queued::Move { folder, req } => (folder, Change::Move(req.clone())),
             Queued::Delete { folder, req } => (folder, Change::Delete(req.clone())),
+            Queued::Junk { folder, req } => (folder, Change::Junk(req.clone())),
         }
     }
 }
@@ -148,7 +166,9 @@ pub async fn apply_to_cache(folder: &str, change: &Change) {
                 }
             }
         }
-        Change::Move(MoveRequest { uids, .. }) | Change::Delete(DeleteRequest { uids, .. }) => {
+        Change::Move(MoveRequest { uids, .. })
+        | Change::Delete(DeleteRequest { uids, .. })
+        | Change::Junk(shared::search::JunkRequest { uids, .. }) => {
             for uid in uids {
                 store::remove(&store::message_key(folder, *uid)).await;
             }
@@ -184,7 +204,9 @@ pub fn patch_page(page: &mut MessagePage, change: &Change) -> bool {
             }
             changed
         }
-        Change::Move(MoveRequest { uids, .. }) | Change::Delete(DeleteRequest { uids, .. }) => {
+        Change::Move(MoveRequest { uids, .. })
+        | Change::Delete(DeleteRequest { uids, .. })
+        | Change::Junk(shared::search::JunkRequest { uids, .. }) => {
             let before = page.messages.len();
             page.messages.retain(|m| !uids.contains(&m.uid));
             let gone = (before - page.messages.len()) as u32;

@@ -55,6 +55,17 @@ impl Pages {
     fn all(&self) -> impl Iterator<Item = &MessageSummary> {
         self.0.iter().flat_map(|(_, rows)| rows.iter())
     }
+
+    /// The UIDs loaded, in the list's order (pages may have come in any
+    /// order); a gap where a page is missing.
+    pub fn uids_in_order(&self) -> Vec<u32> {
+        let mut pages: Vec<&(u32, Vec<MessageSummary>)> = self.0.iter().collect();
+        pages.sort_by_key(|(p, _)| *p);
+        pages
+            .into_iter()
+            .flat_map(|(_, rows)| rows.iter().map(|m| m.uid))
+            .collect()
+    }
 }
 
 /// The open folder's list, shared through context.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use shared::mail::FolderRole;
 
 use super::RouteCtx;
-use super::offline::{SearchBox, SearchResults};
+use super::offline::{SearchBox, SearchOpts, SearchResults};
 use crate::components::{error_banner::ErrorBanner, message_list::MessageList};
 use crate::i18n::use_tr;
 use crate::state::folders::use_folders;
@@ -23,13 +23,15 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
     });
     let count = Signal::derive(move || mailbox.total.get().map(|n| (tr().messages_count)(n)));
     let query = RwSignal::new(String::new());
-    let searching = Memo::new(move |_| !query.with(|q| q.trim().is_empty()));
+    let opts = RwSignal::new(SearchOpts::default());
+    let searching =
+        Memo::new(move |_| !query.with(|q| q.trim().is_empty()) || opts.with(SearchOpts::any));
     view! {
         <div class="list-header">
             <h2 id="folder-title" class="folder-title">{name}</h2>
             <span class="folder-count">{count}</span>
         </div>
-        <SearchBox query />
+        <SearchBox query opts />
         <Show
             when=move || searching.get()
             fallback=move || view! {
@@ -37,7 +39,7 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
                 <MessageList list=mailbox selected show_recipient />
             }
         >
-            <SearchResults query />
+            <SearchResults query opts />
         </Show>
     }
 }

@@ -27,6 +27,7 @@ enum Action {
     Flag(bool),
     MoveTo(String),
     Delete { permanent: bool },
+    Junk(bool),
 }
 
 /// Shown in the message pane when no message is open.
@@ -114,6 +115,11 @@ pub fn MessagePage() -> impl IntoView {
             .find(&route.folder.get())
             .is_some_and(|f| f.role == Some(FolderRole::Drafts))
     });
+    let in_junk = Signal::derive(move || {
+        folders
+            .find(&route.folder.get())
+            .is_some_and(|f| f.role == Some(FolderRole::Junk))
+    });
     let move_targets = Signal::derive(move || {
         let t = tr();
         let current = route.folder.get();
@@ -159,6 +165,7 @@ pub fn MessagePage() -> impl IntoView {
                 uids,
                 permanent: *permanent,
             }),
+            Action::Junk(junk) => Change::Junk(shared::search::JunkRequest { uids, junk: *junk }),
         };
         let t = tr();
         let done = match &action {
@@ -173,6 +180,8 @@ pub fn MessagePage() -> impl IntoView {
             }
             Action::Delete { permanent: true } => Some(t.deleted_forever.to_string()),
             Action::Delete { permanent: false } => Some(t.moved_to_trash.to_string()),
+            Action::Junk(true) => Some(t.moved_to_junk.to_string()),
+            Action::Junk(false) => Some(t.moved_to_inbox.to_string()),
         };
         busy.set(true);
         error.set(None);
@@ -202,7 +211,7 @@ pub fn MessagePage() -> impl IntoView {
                     flags.update(|f| f.flagged = on);
                     mailbox.update_flags(uid, |f| f.flagged = on);
                 }
-                Action::MoveTo(_) | Action::Delete { .. } => {
+                Action::MoveTo(_) | Action::Delete { .. } | Action::Junk(_) => {
                     mailbox.remove(uid);
                     folders.refresh();
                     leave(&folder);
@@ -231,7 +240,37 @@ pub fn MessagePage() -> impl IntoView {
         move_to: Callback::new(move |to| run(Action::MoveTo(to))),
         delete,
         show_images: Callback::new(move |_| load(true)),
+        junk: Callback::new(move |junk| run(Action::Junk(junk))),
     };
+    // The keyboard's commands on the open message (e, #, s, !).
+    let keys = expect_context::<super::KeyCmd>();
+    Effect::new(move |_| {
+        let Some(cmd) = keys.0.get() else {
+            return;
+        };
+        keys.0.set(None);
+        if busy.get_untracked() || message.with_untracked(Option::is_none) {
+            return;
+        }
+        match cmd {
+            super::MessageKey::Archive => {
+                let archive = folders.list.with_untracked(|l| {
+                    l.as_ref().and_then(|l| {
+                        l.folders
+                            .iter()
+                            .find(|f| f.role == Some(FolderRole::Archive))
+                            .map(|f| f.path.clone())
+                    })
+                });
+                if let Some(to) = archive.filter(|a| *a != route.folder.get_untracked()) {
+                    run(Action::MoveTo(to));
+                }
+            }
+            super::MessageKey::Delete => actions.delete.run(()),
+            super::MessageKey::Flag => run(Action::Flag(!flags.get_untracked().flagged)),
+            super::MessageKey::Junk => run(Action::Junk(!in_junk.get_untracked())),
+        }
+    });
 
     view! {
         <ErrorBanner error />
@@ -245,6 +284,7 @@ pub fn MessagePage() -> impl IntoView {
                         move_targets
                         in_trash
                         in_drafts
+                        in_junk
                         actions
                     />
                 }

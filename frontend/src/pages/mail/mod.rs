@@ -58,6 +58,19 @@ pub struct RouteCtx {
     pub message: Memo<Option<Option<u32>>>,
 }
 
+/// What the keyboard asks of the open message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKey {
+    Archive,
+    Delete,
+    Flag,
+    Junk,
+}
+
+/// The keyboard's command waiting for the message pane, through context.
+#[derive(Clone, Copy)]
+pub struct KeyCmd(pub RwSignal<Option<MessageKey>>);
+
 /// A short confirmation ("Message moved…"), read out politely, gone after
 /// a few seconds.
 #[derive(Clone, Copy)]
@@ -112,8 +125,14 @@ fn MailShell() -> impl IntoView {
 
     let folders = provide_folders();
 
-    // Keyboard: c writes, r / a / f answer the open message. Not while
-    // typing, nor with a modifier (the browser's own shortcuts).
+    folders.refresh();
+    let mailbox = MailboxCtx::provide(folder);
+    let keys = KeyCmd(RwSignal::new(None));
+    provide_context(keys);
+    let show_shortcuts = RwSignal::new(false);
+
+    // The keyboard (shown by "?"): not while typing, nor with Ctrl, Alt or
+    // Cmd (the browser's own shortcuts).
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
         // The listener outlives this page (logging out shows the login page).
         let on_mail = router.path.with_untracked(|p| p.starts_with("/mail"));
@@ -131,22 +150,61 @@ fn MailShell() -> impl IntoView {
             return;
         }
         let open = message.get_untracked().flatten();
-        let mode = match ev.key().as_str() {
-            "c" => {
-                go(COMPOSE_PATH);
-                return;
+        let here = folder.get_untracked();
+        let command = |k: MessageKey| keys.0.set(Some(k));
+        match ev.key().as_str() {
+            "c" => go(COMPOSE_PATH),
+            "r" | "a" | "f" => {
+                let mode = match ev.key().as_str() {
+                    "r" => ComposeMode::Reply,
+                    "a" => ComposeMode::ReplyAll,
+                    _ => ComposeMode::Forward,
+                };
+                if let Some(uid) = open {
+                    go(&answer_href(mode, &here, uid));
+                }
             }
-            "r" => ComposeMode::Reply,
-            "a" => ComposeMode::ReplyAll,
-            "f" => ComposeMode::Forward,
-            _ => return,
-        };
-        if let Some(uid) = open {
-            go(&answer_href(mode, &folder.get_untracked(), uid));
+            "j" | "k" | "o" | "Enter" => {
+                let step = match ev.key().as_str() {
+                    "j" => 1,
+                    "k" => -1,
+                    _ if open.is_some() => return,
+                    _ => 0,
+                };
+                let rows: Vec<u32> = mailbox.pages.with_untracked(|p| p.uids_in_order());
+                let at = open.and_then(|u| rows.iter().position(|r| *r == u));
+                let next = match at {
+                    Some(i) => i.checked_add_signed(step).filter(|n| *n < rows.len()),
+                    None => (!rows.is_empty()).then_some(0),
+                };
+                if let Some(uid) = next.and_then(|n| rows.get(n)) {
+                    ev.prevent_default();
+                    router.navigate(&format!("{}/{uid}", folder_href(&here)), false);
+                }
+            }
+            "u" | "Escape" if !show_shortcuts.get_untracked() && open.is_some() => {
+                router.navigate(&folder_href(&here), false);
+            }
+            "Escape" => show_shortcuts.set(false),
+            "e" => command(MessageKey::Archive),
+            "#" => command(MessageKey::Delete),
+            "s" => command(MessageKey::Flag),
+            "!" => command(MessageKey::Junk),
+            "/" => {
+                if let Some(input) = document()
+                    .query_selector(".search-box input")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    ev.prevent_default();
+                    let _ = input.focus();
+                }
+            }
+            "?" => show_shortcuts.update(|s| *s = !*s),
+            _ => {}
         }
     });
-    folders.refresh();
-    MailboxCtx::provide(folder);
 
     let notice = RwSignal::new(None::<String>);
     provide_context(NoticeCtx(notice));
@@ -257,6 +315,7 @@ fn MailShell() -> impl IntoView {
                 </button>
             </header>
             <offline::OfflineBanner />
+            {move || show_shortcuts.get().then(|| view! { <ShortcutsHelp open=show_shortcuts /> })}
             <p class="notice" role="status">{notice}</p>
             <div class="panes">
                 <nav class="pane pane-folders" aria-label=t(|t| t.folders)>
@@ -316,5 +375,32 @@ mod tests {
         );
         assert_eq!(parse_mail_path("/mail/"), None);
         assert_eq!(parse_mail_path("/login"), None);
+    }
+}
+
+/// The list of keyboard shortcuts ("?").
+#[component]
+fn ShortcutsHelp(open: RwSignal<bool>) -> impl IntoView {
+    let tr = use_tr();
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| open.set(false)>
+            <div
+                class="dialog shortcuts"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="shortcuts-heading"
+                on:click=|ev| ev.stop_propagation()
+            >
+                <h2 id="shortcuts-heading">{t(|t| t.shortcuts_heading)}</h2>
+                <dl>
+                    {move || tr().shortcuts.iter().map(|(k, what)| view! {
+                        <div class="shortcut"><dt><kbd>{*k}</kbd></dt><dd>{*what}</dd></div>
+                    }).collect_view()}
+                </dl>
+                <div class="dialog-buttons">
+                    <button type="button" class="button" on:click=move |_| open.set(false)>{t(|t| t.close_help)}</button>
+                </div>
+            </div>
+        </div>
     }
 }

@@ -157,38 +157,153 @@ pub fn OutboxPane(outbox_ctx: OutboxCtx) -> impl IntoView {
     }
 }
 
-/// The search box of the list pane; its results, when there is a query,
-/// take the list's place.
+/// The search's filters (the "Options" of the search box).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchOpts {
+    pub all_folders: bool,
+    pub since: String,
+    pub before: String,
+    pub has_attachment: bool,
+    pub unread: bool,
+    pub flagged: bool,
+    /// Larger than this many MB.
+    pub larger_mb: String,
+}
+
+impl SearchOpts {
+    pub fn any(&self) -> bool {
+        *self
+            != SearchOpts {
+                all_folders: self.all_folders,
+                ..Default::default()
+            }
+    }
+
+    /// The server's request for `text` in `folder`.
+    pub fn request(&self, text: &str, folder: &str) -> shared::search::SearchRequest {
+        shared::search::SearchRequest {
+            text: text.trim().to_string(),
+            folder: (!self.all_folders).then(|| folder.to_string()),
+            since: Some(self.since.clone()).filter(|d| !d.is_empty()),
+            before: Some(self.before.clone()).filter(|d| !d.is_empty()),
+            has_attachment: self.has_attachment,
+            unread: self.unread,
+            flagged: self.flagged,
+            larger_than: self
+                .larger_mb
+                .trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .filter(|mb| *mb > 0.0)
+                .map(|mb| (mb * 1024.0 * 1024.0) as u32),
+            offset: 0,
+            limit: 100,
+        }
+    }
+}
+
+/// The search box of the list pane, with its options; its results, when
+/// there is a query or a filter, take the list's place.
 #[component]
-pub fn SearchBox(query: RwSignal<String>) -> impl IntoView {
+pub fn SearchBox(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> impl IntoView {
     let tr = use_tr();
+    let show_opts = RwSignal::new(false);
+    let check = move |label: fn(&crate::i18n::Tr) -> &'static str,
+                      get: fn(&SearchOpts) -> bool,
+                      set: fn(&mut SearchOpts, bool)| {
+        view! {
+            <label class="search-check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || opts.with(get)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        opts.update(|o| set(o, on));
+                    }
+                />
+                {move || label(tr())}
+            </label>
+        }
+    };
+    let date = move |label: fn(&crate::i18n::Tr) -> &'static str,
+                     get: fn(&SearchOpts) -> String,
+                     set: fn(&mut SearchOpts, String)| {
+        view! {
+            <label class="search-field">
+                {move || label(tr())}
+                <input type="date" prop:value=move || opts.with(get) on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    opts.update(|o| set(o, v));
+                } />
+            </label>
+        }
+    };
     view! {
         <div class="search-box" role="search">
-            <input
-                type="search"
-                aria-label=move || tr().search_label
-                placeholder=move || tr().search_placeholder
-                prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        query.set(String::new());
+            <div class="search-row">
+                <input
+                    type="search"
+                    aria-label=move || tr().search_label
+                    placeholder=move || tr().search_placeholder
+                    aria-keyshortcuts="/"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            query.set(String::new());
+                            opts.set(SearchOpts::default());
+                        }
                     }
-                }
-            />
+                />
+                <button
+                    type="button"
+                    class="button"
+                    aria-expanded=move || show_opts.get().to_string()
+                    on:click=move |_| show_opts.update(|s| *s = !*s)
+                >
+                    {t(|t| t.search_options)}
+                </button>
+            </div>
+            <Show when=move || show_opts.get()>
+                <div class="search-options">
+                    {check(|t| t.search_all_folders, |o| o.all_folders, |o, v| o.all_folders = v)}
+                    {check(|t| t.search_unread, |o| o.unread, |o, v| o.unread = v)}
+                    {check(|t| t.search_flagged, |o| o.flagged, |o, v| o.flagged = v)}
+                    {check(|t| t.search_attachment, |o| o.has_attachment, |o, v| o.has_attachment = v)}
+                    {date(|t| t.search_since, |o| o.since.clone(), |o, v| o.since = v)}
+                    {date(|t| t.search_before, |o| o.before.clone(), |o, v| o.before = v)}
+                    <label class="search-field">
+                        {move || tr().search_larger}
+                        <input type="number" min="0" step="0.5" inputmode="decimal" prop:value=move || opts.with(|o| o.larger_mb.clone())
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                opts.update(|o| o.larger_mb = v);
+                            } />
+                    </label>
+                </div>
+            </Show>
         </div>
     }
 }
 
 #[component]
-pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
+pub fn SearchResults(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> impl IntoView {
     let tr = use_tr();
     let router = use_router();
+    let online = use_online().online;
+    let folders = use_folders();
+    let mailbox = use_mailbox();
     let hits = RwSignal::new(None::<Vec<Hit>>);
+    let local = RwSignal::new(false);
+    let error = RwSignal::new(None::<crate::api::Failure>);
     let generation = StoredValue::new(0u64);
-    // Debounced: searched 200 ms after the last key.
+    // Debounced: searched 250 ms after the last key.
     Effect::new(move |_| {
         let q = query.get();
+        let o = opts.get();
+        let on = online.get();
+        let folder = mailbox.folder.get();
         generation.update_value(|g| *g += 1);
         let g = generation.get_value();
         set_timeout(
@@ -197,36 +312,77 @@ pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
                     return;
                 }
                 spawn_local(async move {
-                    let found = search(&q).await;
+                    // The server when it can be reached; what is kept otherwise.
+                    let server = if on {
+                        Some(crate::api::mail::search(&o.request(&q, &folder)).await)
+                    } else {
+                        None
+                    };
+                    let (found, is_local, err) = match server {
+                        Some(Ok(r)) => (
+                            r.hits
+                                .into_iter()
+                                .map(|h| Hit {
+                                    folder: h.folder,
+                                    uid: h.summary.uid,
+                                    subject: h.summary.subject,
+                                    from: h
+                                        .summary
+                                        .from
+                                        .map(|a| a.name.unwrap_or(a.email))
+                                        .unwrap_or_default(),
+                                    date: h.summary.date,
+                                })
+                                .collect(),
+                            false,
+                            None,
+                        ),
+                        Some(Err(crate::api::Failure::Network)) | None => {
+                            (search(&q).await, true, None)
+                        }
+                        Some(Err(e)) => (Vec::new(), false, Some(e)),
+                    };
                     if generation.get_value() == g {
                         hits.set(Some(found));
+                        local.set(is_local);
+                        error.set(err);
                     }
                 });
             },
-            Duration::from_millis(200),
+            Duration::from_millis(250),
         );
     });
     let now = local_seconds(now_secs());
     view! {
         <div class="search-results">
-            <p class="search-note">{t(|t| t.search_note)}</p>
+            {move || local.get().then(|| view! { <p class="search-note">{t(|t| t.search_note)}</p> })}
+            <crate::components::error_banner::ErrorBanner error />
             {move || hits.get().map(|list| {
                 let count = if list.is_empty() {
-                    tr().search_none.to_string()
+                    if local.get() { tr().search_none.to_string() } else { (tr().search_results)(0) }
                 } else {
                     (tr().search_results)(list.len())
                 };
+                let several = list.iter().any(|h| h.folder != list[0].folder);
                 let rows = list.into_iter().map(|h| {
                     let href = format!("{}/{}", folder_href(&h.folder), h.uid);
                     let to = href.clone();
                     let date = format_list_date(local_seconds(h.date), now, tr());
                     let subject = if h.subject.trim().is_empty() { tr().no_subject.to_string() } else { h.subject.clone() };
+                    let where_ = several.then(|| {
+                        let name = folders
+                            .find(&h.folder)
+                            .map(|f| crate::state::folders::display_name(&f, tr()))
+                            .unwrap_or_else(|| h.folder.clone());
+                        view! { <span class="hit-folder">{name}</span> }
+                    });
                     view! {
                         <li>
                             <a class="search-hit" href=href on:click=move |ev| router.follow(&ev, &to)>
                                 <span class="hit-from">{h.from.clone()}</span>
                                 <span class="hit-date">{date}</span>
                                 <span class="hit-subject">{subject}</span>
+                                {where_}
                             </a>
                         </li>
                     }
@@ -236,7 +392,10 @@ pub fn SearchResults(query: RwSignal<String>) -> impl IntoView {
                     <ul class="search-hits">{rows}</ul>
                 }
             })}
-            <button type="button" class="button" on:click=move |_| query.set(String::new())>
+            <button type="button" class="button" on:click=move |_| {
+                query.set(String::new());
+                opts.set(SearchOpts::default());
+            }>
                 {t(|t| t.clear_search)}
             </button>
         </div>

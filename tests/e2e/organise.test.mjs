@@ -1,0 +1,115 @@
+// Browser tests of "Organise and find" (what is built so far): the
+// keyboard shortcuts, searching on the server (a word in a body, all
+// folders), and "Indésirable". Run like mail.test.mjs (see there).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { done, launchChromium, newPage } from './browser.mjs';
+import { appendMessages, createMailbox, deleteMailbox, findBySubject } from './imap.mjs';
+
+const BASE = (process.env.FACTEUR_URL || 'http://127.0.0.1:8391').replace(/\/$/, '');
+const RUN = `${Date.now().toString(36)}`;
+const FOLDER = `Tri-${RUN}`;
+
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+  await createMailbox('alice', 'secret', FOLDER);
+});
+
+after(async () => {
+  await browser?.close();
+  await deleteMailbox('alice', 'secret', FOLDER);
+});
+
+async function login(page) {
+  const r = await page.context().request.post(`${BASE}/api/session`, {
+    data: { username: 'alice', password: 'secret' },
+  });
+  assert.equal(r.status(), 200, await r.text());
+}
+
+function mail(subject, body, minutesAgo) {
+  const date = new Date(Date.now() - minutesAgo * 60_000).toUTCString().replace('GMT', '+0000');
+  return {
+    raw: Buffer.from(
+      `From: Vie scolaire <vs@ac-demo.fr>\r\nTo: alice@ac-demo.fr\r\nSubject: ${subject}\r\nDate: ${date}\r\n` +
+        `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n${body}\r\n`,
+    ),
+    date: new Date(Date.now() - minutesAgo * 60_000),
+  };
+}
+
+test('the keyboard: o, j, k, s, e, u and ? do what the help says', async () => {
+  await appendMessages('alice', 'secret', FOLDER, [
+    mail(`Troisième ${RUN}`, 'c', 30),
+    mail(`Deuxième ${RUN}`, 'b', 20),
+    mail(`Premier ${RUN}`, 'a', 10),
+  ]);
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/mail/${encodeURIComponent(FOLDER)}`);
+  await page.locator('.message-row', { hasText: `Premier ${RUN}` }).waitFor();
+  await page.keyboard.press('o');
+  await page.getByRole('heading', { name: `Premier ${RUN}` }).waitFor();
+  await page.keyboard.press('j');
+  await page.getByRole('heading', { name: `Deuxième ${RUN}` }).waitFor();
+  await page.keyboard.press('j');
+  await page.getByRole('heading', { name: `Troisième ${RUN}` }).waitFor();
+  await page.keyboard.press('k');
+  await page.getByRole('heading', { name: `Deuxième ${RUN}` }).waitFor();
+  await page.keyboard.press('s');
+  await page.getByRole('button', { name: 'Retirer le drapeau' }).waitFor();
+  const [flagged] = await findBySubject('alice', 'secret', FOLDER, `Deuxième ${RUN}`);
+  assert.ok(flagged.flags.includes('\\Flagged'));
+  await page.keyboard.press('e');
+  await page.waitForURL(new RegExp(`/mail/${encodeURIComponent(FOLDER)}$`));
+  assert.equal((await findBySubject('alice', 'secret', 'Archive', `Deuxième ${RUN}`)).length, 1);
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Raccourcis clavier' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  // Not while typing: "j" in the search box is a letter.
+  await page.keyboard.press('/');
+  await page.keyboard.type('j');
+  assert.equal(await page.getByRole('searchbox', { name: 'Rechercher' }).inputValue(), 'j');
+  await done(page);
+});
+
+test('search on the server: a word of a body, then in every folder', async () => {
+  const word = `sortie${RUN}`;
+  await appendMessages('alice', 'secret', FOLDER, [mail(`Voyage ${RUN}`, `Le car part à 8 h. ${word}`, 5)]);
+  await appendMessages('alice', 'secret', 'INBOX', [mail(`Rappel voyage ${RUN}`, `N'oubliez pas : ${word}`, 1)]);
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/mail/${encodeURIComponent(FOLDER)}`);
+  await page.getByRole('searchbox', { name: 'Rechercher' }).fill(word);
+  await page.locator('.search-hit', { hasText: `Voyage ${RUN}` }).waitFor();
+  assert.equal(await page.locator('.search-hit').count(), 1, 'this folder only');
+  await page.getByRole('button', { name: 'Options' }).click();
+  await page.getByLabel('Tous les dossiers').check();
+  await page.locator('.search-hit', { hasText: `Rappel voyage ${RUN}` }).waitFor();
+  assert.equal(await page.locator('.search-hit').count(), 2);
+  await page.locator('.search-hit', { hasText: `Rappel voyage ${RUN}` }).click();
+  await page.getByRole('heading', { name: `Rappel voyage ${RUN}` }).waitFor();
+  await done(page);
+});
+
+test('"Indésirable" moves to Junk and marks $Junk; "Pas indésirable" brings it back', async () => {
+  const [uid] = await appendMessages('alice', 'secret', 'INBOX', [mail(`Promotion ${RUN}`, 'Gagnez !', 0)]);
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/mail/INBOX/${uid}`);
+  await page.getByRole('button', { name: 'Indésirable', exact: true }).click();
+  await page.getByText('Message classé comme indésirable.').waitFor();
+  const [junk] = await findBySubject('alice', 'secret', 'Junk', `Promotion ${RUN}`);
+  assert.ok(junk.flags.includes('$Junk'), `flags: ${junk.flags}`);
+  await page.goto(`${BASE}/mail/Junk/${junk.uid}`);
+  await page.getByRole('button', { name: 'Pas indésirable' }).click();
+  await page.getByText('Message remis dans la boîte de réception.').waitFor();
+  const [back] = await findBySubject('alice', 'secret', 'INBOX', `Promotion ${RUN}`);
+  assert.ok(back.flags.includes('$NotJunk'), `flags: ${back.flags}`);
+  await done(page);
+});
