@@ -8,7 +8,7 @@ use crate::i18n::t;
 #[component]
 pub fn ConfirmDialog(
     heading: &'static str,
-    text: &'static str,
+    #[prop(into)] text: String,
     confirm_label: &'static str,
     on_answer: Callback<bool>,
 ) -> impl IntoView {

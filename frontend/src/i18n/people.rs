@@ -116,6 +116,18 @@ pub struct TrPeople {
     pub clear_confirm_button: &'static str,
     pub clearing: &'static str,
     pub cleared: &'static str,
+    pub folders_heading: &'static str,
+    pub folders_help: &'static str,
+    pub folder_name: &'static str,
+    pub folder_parent: &'static str,
+    pub folders_top_level: &'static str,
+    pub folder_create: &'static str,
+    pub folder_messages: fn(u32) -> String,
+    pub folder_subscribed: &'static str,
+    pub folder_rename: &'static str,
+    pub folder_delete: &'static str,
+    pub folder_delete_confirm: &'static str,
+    pub folder_delete_text: fn(&str, u32, u32) -> String,
 }
 
 pub const FR: TrPeople = TrPeople {
@@ -236,6 +248,31 @@ pub const FR: TrPeople = TrPeople {
     clear_confirm_button: "Effacer",
     clearing: "Effacement…",
     cleared: "Données effacées.",
+    folders_heading: "Dossiers",
+    folders_help: "Créez des dossiers pour ranger vos messages (administration, pédagogie, projets…), renommez-les, déplacez-les ou supprimez-les. Les dossiers de la messagerie (Boîte de réception, Envoyés, Corbeille…) ne peuvent pas être modifiés.",
+    folder_name: "Nom du dossier",
+    folder_parent: "Dans le dossier",
+    folders_top_level: "(premier niveau)",
+    folder_create: "Créer le dossier",
+    folder_messages: |n| match n {
+        0 => "vide".into(),
+        1 => "1 message".into(),
+        n => format!("{n} messages"),
+    },
+    folder_subscribed: "Afficher",
+    folder_rename: "Renommer ou déplacer",
+    folder_delete: "Supprimer",
+    folder_delete_confirm: "Supprimer ce dossier ?",
+    folder_delete_text: |name, messages, folders| {
+        let sub = match folders {
+            0 => String::new(),
+            1 => " et 1 sous-dossier".into(),
+            n => format!(" et {n} sous-dossiers"),
+        };
+        format!(
+            "Le dossier « {name} » contient {messages} message(s){sub}. Ils seront supprimés définitivement."
+        )
+    },
 };
 
 pub const EN: TrPeople = TrPeople {
@@ -356,6 +393,31 @@ pub const EN: TrPeople = TrPeople {
     clear_confirm_button: "Clear",
     clearing: "Clearing…",
     cleared: "Data cleared.",
+    folders_heading: "Folders",
+    folders_help: "Create folders to file your messages (administration, teaching, projects…), rename, move or delete them. The mailbox's own folders (Inbox, Sent, Trash…) cannot be changed.",
+    folder_name: "Folder name",
+    folder_parent: "Inside",
+    folders_top_level: "(top level)",
+    folder_create: "Create the folder",
+    folder_messages: |n| match n {
+        0 => "empty".into(),
+        1 => "1 message".into(),
+        n => format!("{n} messages"),
+    },
+    folder_subscribed: "Show",
+    folder_rename: "Rename or move",
+    folder_delete: "Delete",
+    folder_delete_confirm: "Delete this folder?",
+    folder_delete_text: |name, messages, folders| {
+        let sub = match folders {
+            0 => String::new(),
+            1 => " and 1 subfolder".into(),
+            n => format!(" and {n} subfolders"),
+        };
+        format!(
+            "The folder “{name}” holds {messages} message(s){sub}. They will be deleted for good."
+        )
+    },
 };
 
 /// A number of messages as the language writes it ("1 000").

@@ -5,6 +5,7 @@
 //! the server kept is shown.
 
 pub mod edit;
+pub mod folders;
 pub mod offline;
 
 use leptos::either::Either;
@@ -276,6 +277,7 @@ fn SettingsShell() -> impl IntoView {
                     </fieldset>
                 </section>
                 {offline_section(ctx, &p, folders, device)}
+                <folders::FoldersSection folders />
                 {problem_list}
                 <ErrorBanner error=save_error />
                 <div class="settings-save">
