@@ -8,6 +8,7 @@ pub mod compose;
 pub mod config;
 pub mod dav;
 pub mod error;
+pub mod events;
 pub mod imap;
 pub mod mime;
 pub mod net;
@@ -76,7 +77,10 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(CompressionLayer::new().gzip(true).br(true));
+    // Server-Sent Events stay out of compression (a compressor buffers
+    // them) and carry their own `Cache-Control`.
     Router::new()
+        .merge(routes::events_router())
         .nest("/api", api)
         .fallback(assets::serve)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -2,9 +2,11 @@
 //! the frontend (wasm32). One module per area. No I/O lives here; pure logic
 //! both sides need (such as the folder role ordering) may.
 
+pub mod bulk;
 pub mod compose;
 pub mod contacts;
 pub mod error;
+pub mod events;
 pub mod filters;
 pub mod mail;
 pub mod prefs;

@@ -2006,6 +2006,616 @@ impl ImapConn {
         result?;
         Ok(erased)
     }
+
+    /// Every UID of a folder, newest arrival first, and its UIDVALIDITY
+    /// (the cached `UID SORT` order, after a `NOOP` brings what arrived
+    /// or left since the folder was selected).
+    pub async fn all_uids(&mut self, path: &str) -> Result<(u32, Arc<Vec<u32>>), ImapError> {
+        self.select(path).await?;
+        self.noop().await?;
+        let sel = self
+            .selected
+            .clone()
+            .ok_or_else(|| ImapError::Protocol("dossier désélectionné".into()))?;
+        let uids = self.sorted_uids(&sel).await?;
+        Ok((sel.uid_validity, uids))
+    }
+
+    /// Copies messages to another folder (`UID COPY`); answers how many
+    /// were asked for.
+    pub async fn copy_messages(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        to: &str,
+    ) -> Result<u32, ImapError> {
+        self.select(path).await?;
+        let set = uid_set(uids)?;
+        let dest = mailbox_arg(to)?;
+        let timeout = self.timeout * 6;
+        match self
+            .each_within(&format!("UID COPY {set} {dest}"), None, timeout, |_| {})
+            .await
+        {
+            Ok(()) => {
+                self.sorted.remove(to);
+                Ok(uids.len() as u32)
+            }
+            Err(ImapError::NoSuchFolder(_)) => Err(ImapError::NoSuchFolder(to.to_string())),
+            Err(ImapError::Refused(t)) if t.contains("TRYCREATE") || t.contains("TryCreate") => {
+                Err(ImapError::NoSuchFolder(to.to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The conversations of a folder, the one with the newest arrival
+    /// first; each lists its UIDs oldest arrival first. From `UID THREAD
+    /// REFERENCES UTF-8 ALL` (RFC 5256) where offered, else grouped here
+    /// by Message-ID, In-Reply-To and References
+    /// ([`shared::bulk::group_threads`]). Also answers the folder's
+    /// UIDVALIDITY.
+    pub async fn threads(&mut self, path: &str) -> Result<(u32, Vec<Vec<u32>>), ImapError> {
+        let (uid_validity, sorted) = self.all_uids(path).await?;
+        if sorted.is_empty() {
+            return Ok((uid_validity, Vec::new()));
+        }
+        let groups: Vec<Vec<u32>> = if self.has("THREAD=REFERENCES") {
+            let lines = self.raw_untagged("UID THREAD REFERENCES UTF-8 ALL").await?;
+            let mut groups = Vec::new();
+            for line in &lines {
+                if let Some(rest) = line
+                    .get(..6)
+                    .filter(|w| w.eq_ignore_ascii_case("THREAD"))
+                    .and_then(|_| line.get(6..))
+                {
+                    groups.extend(shared::bulk::parse_thread_response(rest));
+                }
+            }
+            groups
+        } else {
+            let mut rows = Vec::with_capacity(sorted.len());
+            for chunk in sorted.chunks(1000) {
+                rows.extend(
+                    self.fetch_summaries(
+                        chunk,
+                        "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES)]",
+                    )
+                    .await?,
+                );
+            }
+            let keys: Vec<shared::bulk::ThreadKeys> = rows
+                .iter()
+                .map(|r| shared::bulk::ThreadKeys::from_header(&r.header))
+                .collect();
+            shared::bulk::group_threads(&keys)
+                .into_iter()
+                .map(|g| {
+                    g.into_iter()
+                        .filter_map(|i| rows.get(i).map(|r| r.uid))
+                        .collect()
+                })
+                .collect()
+        };
+        Ok((uid_validity, shared::bulk::order_threads(groups, &sorted)))
+    }
+
+    /// Sends a command whose answer imap-proto cannot parse (`THREAD`),
+    /// reading the answer here, straight from the stream, byte by byte so
+    /// that nothing past the tagged completion is taken from async-imap.
+    /// Answers the untagged lines (without `* `); literals in them are
+    /// skipped. Membership news (EXISTS, EXPUNGE, VANISHED) drop the
+    /// folder's cached order.
+    async fn raw_untagged(&mut self, cmd: &str) -> Result<Vec<String>, ImapError> {
+        use tokio::io::AsyncReadExt;
+        const MAX_LINE: usize = 64 * 1024 * 1024;
+        self.in_flight = true;
+        let timeout = self.timeout * 3;
+        let result = tokio::time::timeout(timeout, async {
+            let tag = self.session.run_command(cmd).await?.0;
+            let stream = self.session.get_mut();
+            let mut lines = Vec::new();
+            let mut line: Vec<u8> = Vec::new();
+            loop {
+                line.clear();
+                // One logical line, literals (`{n}\r\n` + n bytes) skipped.
+                loop {
+                    let b = stream.read_u8().await?;
+                    line.push(b);
+                    if line.len() > MAX_LINE {
+                        return Err(ImapError::Protocol("réponse trop longue".into()));
+                    }
+                    if line.ends_with(b"\r\n") {
+                        let body = &line[..line.len() - 2];
+                        let literal = body
+                            .iter()
+                            .rposition(|&c| c == b'{')
+                            .filter(|_| body.ends_with(b"}"))
+                            .and_then(|open| {
+                                std::str::from_utf8(&body[open + 1..body.len() - 1])
+                                    .ok()
+                                    .and_then(|n| n.trim_end_matches('+').parse::<u64>().ok())
+                            });
+                        match literal {
+                            Some(n) => {
+                                let mut skip = stream.take(n);
+                                tokio::io::copy(&mut skip, &mut tokio::io::sink()).await?;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+                let text = String::from_utf8_lossy(&line[..line.len() - 2]).into_owned();
+                if let Some(rest) = text.strip_prefix(&format!("{tag} ")) {
+                    let upper = rest.to_ascii_uppercase();
+                    return if upper.starts_with("OK") {
+                        Ok(lines)
+                    } else if upper.starts_with("NO") {
+                        Err(ImapError::from_refusal(&Status::No, rest))
+                    } else {
+                        Err(ImapError::from_refusal(&Status::Bad, rest))
+                    };
+                }
+                if let Some(rest) = text.strip_prefix("* ") {
+                    if rest.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("BYE")) {
+                        return Err(ImapError::ConnectionLost(short(rest)));
+                    }
+                    lines.push(rest.to_string());
+                }
+                // A continuation (`+`) is not expected: ignored.
+            }
+        })
+        .await
+        .map_err(|_| ImapError::Timeout)
+        .and_then(|r| r);
+        if matches!(
+            &result,
+            Ok(_)
+                | Err(ImapError::Refused(_))
+                | Err(ImapError::NoSuchFolder(_))
+                | Err(ImapError::OverQuota)
+        ) {
+            self.in_flight = false;
+            self.completed += 1;
+        }
+        if let Ok(lines) = &result {
+            let news = lines.iter().any(|l| {
+                let mut words = l.split_ascii_whitespace();
+                let first = words.next().unwrap_or("");
+                let second = words.next().unwrap_or("").to_ascii_uppercase();
+                first.eq_ignore_ascii_case("VANISHED")
+                    || (first.parse::<u32>().is_ok() && (second == "EXISTS" || second == "EXPUNGE"))
+            });
+            if news && let Some(sel) = self.selected.clone() {
+                // Counts are learnt again with the next NOOP.
+                self.sorted.remove(&sel.path);
+                self.generation += 1;
+                self.selected = None;
+                self.select(&sel.path).await?;
+            }
+        }
+        result
+    }
+
+    /// List rows (the items of [`ImapConn::page`]) for these UIDs, in
+    /// this order; UIDs gone are absent.
+    pub async fn summaries(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+    ) -> Result<Vec<SummaryData>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.select(path).await?;
+        self.fetch_summaries(uids, SUMMARY_ITEMS).await
+    }
+
+    /// The `Message-ID`, `In-Reply-To` and `References` fields of these
+    /// messages (in the `header` of each row).
+    pub async fn thread_headers(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+    ) -> Result<Vec<SummaryData>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.select(path).await?;
+        self.fetch_summaries(
+            uids,
+            "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES)]",
+        )
+        .await
+    }
+
+    /// The unread UIDs of a folder (`UID SEARCH UNSEEN`).
+    pub async fn unseen_uids(
+        &mut self,
+        path: &str,
+    ) -> Result<std::collections::HashSet<u32>, ImapError> {
+        self.select(path).await?;
+        let mut uids = std::collections::HashSet::new();
+        self.each("UID SEARCH UNSEEN", |r| {
+            if let Response::MailboxData(MailboxDatum::Search(ids)) = r {
+                uids.extend(ids.iter().copied());
+            }
+        })
+        .await?;
+        Ok(uids)
+    }
+
+    /// The messages of a folder that answer one of these Message-IDs
+    /// (`HEADER In-Reply-To` or `HEADER References` holding it, every id
+    /// quoted), ascending. Ids that cannot be quoted are skipped.
+    pub async fn replies_to(&mut self, path: &str, ids: &[String]) -> Result<Vec<u32>, ImapError> {
+        let mut keys: Vec<String> = Vec::new();
+        for id in ids.iter().take(200) {
+            let Ok(q) = quote(id) else {
+                continue;
+            };
+            keys.push(format!("HEADER In-Reply-To {q}"));
+            keys.push(format!("HEADER References {q}"));
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut program = "OR ".repeat(keys.len() - 1);
+        program.push_str(&keys.join(" "));
+        self.select(path).await?;
+        let mut uids = Vec::new();
+        let timeout = self.timeout * 3;
+        self.each_within(&format!("UID SEARCH {program}"), None, timeout, |r| {
+            if let Response::MailboxData(MailboxDatum::Search(found)) = r {
+                uids.extend_from_slice(found);
+            }
+        })
+        .await?;
+        uids.sort_unstable();
+        uids.dedup();
+        Ok(uids)
+    }
+
+    // ── Watching a folder for live updates (a dedicated connection) ──
+
+    /// `EXAMINE`s a folder (read-only: watching it changes nothing, not
+    /// even `\Recent`) and reads its membership: every UID in sequence
+    /// order (`UID SEARCH ALL`) and the unread count. The connection is
+    /// then meant for [`ImapConn::idle`] and the other `watch_*` methods
+    /// only: it is marked as having no folder selected, so that no other
+    /// operation writes to a folder opened read-only.
+    pub async fn watch_folder(
+        &mut self,
+        path: &str,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<WatchedFolder, ImapError> {
+        self.selected = None;
+        let cmd = format!("EXAMINE {}", mailbox_arg(path)?);
+        let (mut exists, mut uid_validity, mut uid_next) = (0, 0, 0);
+        let result = self
+            .each(&cmd, |r| match r {
+                Response::MailboxData(MailboxDatum::Exists(n)) => exists = *n,
+                Response::Data { outcome, .. } => match outcome.code {
+                    Some(ResponseCode::UidValidity(v)) => uid_validity = v,
+                    Some(ResponseCode::UidNext(v)) => uid_next = v,
+                    _ => {}
+                },
+                _ => {}
+            })
+            .await;
+        match result {
+            Err(ImapError::Refused(_) | ImapError::NoSuchFolder(_)) => {
+                return Err(ImapError::NoSuchFolder(path.to_string()));
+            }
+            other => other?,
+        }
+        let uids = self.watch_uids(updates).await?;
+        let unread = self.watch_unread(updates).await?;
+        Ok(WatchedFolder {
+            exists,
+            uid_validity,
+            uid_next,
+            uids,
+            unread,
+        })
+    }
+
+    /// Every UID of the watched folder, ascending (= sequence order).
+    pub async fn watch_uids(
+        &mut self,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<Vec<u32>, ImapError> {
+        let mut uids = Vec::new();
+        self.each("UID SEARCH ALL", |r| match r {
+            Response::MailboxData(MailboxDatum::Search(ids)) => uids.extend_from_slice(ids),
+            other => MailboxUpdate::take(other, updates),
+        })
+        .await?;
+        uids.sort_unstable();
+        uids.dedup();
+        Ok(uids)
+    }
+
+    /// Unread messages of the watched folder.
+    pub async fn watch_unread(
+        &mut self,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<u32, ImapError> {
+        let mut unread = 0u32;
+        self.each("UID SEARCH UNSEEN", |r| match r {
+            Response::MailboxData(MailboxDatum::Search(ids)) => {
+                unread = unread.saturating_add(ids.len() as u32);
+            }
+            other => MailboxUpdate::take(other, updates),
+        })
+        .await?;
+        Ok(unread)
+    }
+
+    /// List rows (the items of [`ImapConn::page`]) of the watched folder's
+    /// messages with a UID above `after`, ascending.
+    pub async fn watch_new(
+        &mut self,
+        after: u32,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<Vec<SummaryData>, ImapError> {
+        let first = after.saturating_add(1);
+        let cmd = format!(
+            "UID FETCH {first}:* (UID FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE \
+BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)])"
+        );
+        let mut rows: Vec<SummaryData> = Vec::new();
+        self.each(&cmd, |r| {
+            let Response::Fetch(_, attrs) = r else {
+                return MailboxUpdate::take(r, updates);
+            };
+            if !attrs
+                .iter()
+                .any(|a| matches!(a, AttributeValue::BodySection { .. }))
+            {
+                // Flags changed on another message meanwhile.
+                return MailboxUpdate::take(r, updates);
+            }
+            let mut s = SummaryData {
+                uid: 0,
+                flags: Flags::default(),
+                size: 0,
+                internal_date: None,
+                has_attachments: false,
+                header: Vec::new(),
+            };
+            for a in attrs {
+                match a {
+                    AttributeValue::Uid(u) => s.uid = *u,
+                    AttributeValue::Flags(f) => s.flags = flags_of(f),
+                    AttributeValue::Rfc822Size(n) => s.size = *n,
+                    AttributeValue::InternalDate(d) => s.internal_date = parse_internal_date(d),
+                    AttributeValue::BodyStructure(b) => s.has_attachments = has_attachments(b),
+                    AttributeValue::BodySection { data: Some(d), .. } => s.header = d.to_vec(),
+                    _ => {}
+                }
+            }
+            // `n:*` names the last message even when its UID is below n.
+            if s.uid >= first {
+                rows.push(s);
+            }
+        })
+        .await?;
+        rows.sort_unstable_by_key(|s| s.uid);
+        rows.dedup_by_key(|s| s.uid);
+        Ok(rows)
+    }
+
+    /// `NOOP`, keeping what the server announces: a full sync, which also
+    /// brings changes made between two IDLEs (Dovecot's lighter sync of a
+    /// UID SEARCH may not, and its IDLE only tells what happens after it
+    /// began).
+    pub async fn watch_sync(&mut self, updates: &mut Vec<MailboxUpdate>) -> Result<(), ImapError> {
+        self.each("NOOP", |r| MailboxUpdate::take(r, updates)).await
+    }
+
+    /// `STATUS (MESSAGES UNSEEN)` of a folder other than the watched one:
+    /// (total, unread).
+    pub async fn watch_status(
+        &mut self,
+        path: &str,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<(u32, u32), ImapError> {
+        let cmd = format!("STATUS {} (MESSAGES UNSEEN)", mailbox_arg(path)?);
+        let mut counts = (0, 0);
+        self.each(&cmd, |r| match r {
+            Response::MailboxData(MailboxDatum::Status { status, .. }) => {
+                counts = status_counts(status);
+            }
+            other => MailboxUpdate::take(other, updates),
+        })
+        .await?;
+        Ok(counts)
+    }
+
+    /// Waits for changes of the selected folder with IDLE (RFC 2177): sends
+    /// `IDLE`, gathers what the server pushes, and ends it (`DONE`, then
+    /// the tagged answer) once something came (after a short pause, so that
+    /// a burst comes as one batch), after `max`, or when `stop` completes.
+    /// Answers whether `stop` did. Without IDLE, waits (at most 30 s) and
+    /// polls with NOOP.
+    pub async fn idle(
+        &mut self,
+        max: Duration,
+        stop: impl std::future::Future<Output = ()>,
+        updates: &mut Vec<MailboxUpdate>,
+    ) -> Result<bool, ImapError> {
+        let stop = std::pin::pin!(stop);
+        if !self.has("IDLE") {
+            let stopped = tokio::select! {
+                _ = stop => true,
+                _ = tokio::time::sleep(max.min(Duration::from_secs(30))) => false,
+            };
+            if !stopped {
+                self.each("NOOP", |r| MailboxUpdate::take(r, updates))
+                    .await?;
+            }
+            return Ok(stopped);
+        }
+        let timeout = self.timeout;
+        self.in_flight = true;
+        let tag = tokio::time::timeout(timeout, self.session.run_command("IDLE"))
+            .await
+            .map_err(|_| ImapError::Timeout)??;
+        // Up to the continuation request.
+        loop {
+            let resp = tokio::time::timeout(timeout, self.session.read_response())
+                .await
+                .map_err(|_| ImapError::Timeout)??
+                .ok_or_else(|| ImapError::ConnectionLost("fermée par le serveur".into()))?;
+            match resp.parsed() {
+                Response::Continue(_) => break,
+                Response::Done {
+                    tag: t,
+                    status,
+                    outcome,
+                } if *t == tag => {
+                    // Refused before it began: the connection is in step.
+                    self.in_flight = false;
+                    self.completed += 1;
+                    tagged_result(status, outcome)?;
+                    return Err(ImapError::Protocol("IDLE terminé sans DONE".into()));
+                }
+                other => MailboxUpdate::check_take(other, updates)?,
+            }
+        }
+        let before = updates.len();
+        let deadline = tokio::time::Instant::now() + max;
+        let mut wake = deadline;
+        let mut stop = stop;
+        let stopped = loop {
+            tokio::select! {
+                biased;
+                _ = &mut stop => break true,
+                _ = tokio::time::sleep_until(wake) => break false,
+                resp = self.session.read_response() => {
+                    let resp = resp?.ok_or_else(|| {
+                        ImapError::ConnectionLost("fermée par le serveur".into())
+                    })?;
+                    MailboxUpdate::check_take(resp.parsed(), updates)?;
+                    if updates.len() > before && wake == deadline {
+                        wake = deadline.min(
+                            tokio::time::Instant::now() + Duration::from_millis(150),
+                        );
+                    }
+                }
+            }
+        };
+        tokio::time::timeout(timeout, self.session.run_command_untagged("DONE"))
+            .await
+            .map_err(|_| ImapError::Timeout)??;
+        loop {
+            let resp = tokio::time::timeout(timeout, self.session.read_response())
+                .await
+                .map_err(|_| ImapError::Timeout)??
+                .ok_or_else(|| ImapError::ConnectionLost("fermée par le serveur".into()))?;
+            match resp.parsed() {
+                Response::Done {
+                    tag: t,
+                    status,
+                    outcome,
+                } if *t == tag => {
+                    self.in_flight = false;
+                    self.completed += 1;
+                    tagged_result(status, outcome)?;
+                    return Ok(stopped);
+                }
+                other => MailboxUpdate::check_take(other, updates)?,
+            }
+        }
+    }
+}
+
+/// A change of the selected folder the server announced on its own
+/// (RFC 3501 §7: with any command, or while idling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailboxUpdate {
+    /// `* n EXISTS`: the folder now holds n messages.
+    Exists(u32),
+    /// `* n EXPUNGE`: message n is gone; those after it move down by one.
+    Expunge(u32),
+    /// `* n FETCH (FLAGS …)`: the flags of message n (its UID when sent).
+    Flags {
+        seq: u32,
+        uid: Option<u32>,
+        flags: Flags,
+    },
+    /// `* VANISHED` (QRESYNC): these UIDs are gone.
+    Vanished(Vec<u32>),
+}
+
+impl MailboxUpdate {
+    /// Keeps `r` when it is such a change.
+    fn take(r: &Response<'_>, out: &mut Vec<MailboxUpdate>) {
+        match r {
+            Response::MailboxData(MailboxDatum::Exists(n)) => out.push(MailboxUpdate::Exists(*n)),
+            Response::Expunge(n) => out.push(MailboxUpdate::Expunge(*n)),
+            Response::Fetch(seq, attrs) => {
+                let mut uid = None;
+                let mut flags = None;
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => uid = Some(*u),
+                        AttributeValue::Flags(f) => flags = Some(flags_of(f)),
+                        _ => {}
+                    }
+                }
+                if let Some(flags) = flags {
+                    out.push(MailboxUpdate::Flags {
+                        seq: *seq,
+                        uid,
+                        flags,
+                    });
+                }
+            }
+            Response::Vanished {
+                earlier: false,
+                uids,
+            } => {
+                let mut v = Vec::new();
+                for r in uids {
+                    let (a, b) = (*r.start().min(r.end()), *r.start().max(r.end()));
+                    if (b - a) as usize >= MAX_VANISHED || v.len() >= MAX_VANISHED {
+                        break;
+                    }
+                    v.extend(a..=b);
+                }
+                out.push(MailboxUpdate::Vanished(v));
+            }
+            _ => {}
+        }
+    }
+
+    /// The same, a `BYE` being the end of the connection.
+    fn check_take(r: &Response<'_>, out: &mut Vec<MailboxUpdate>) -> Result<(), ImapError> {
+        if let Response::Data {
+            status: Status::Bye,
+            outcome,
+        } = r
+        {
+            return Err(ImapError::ConnectionLost(short(
+                outcome.information.as_deref().unwrap_or("BYE"),
+            )));
+        }
+        Self::take(r, out);
+        Ok(())
+    }
+}
+
+/// A folder as [`ImapConn::watch_folder`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedFolder {
+    pub exists: u32,
+    pub uid_validity: u32,
+    pub uid_next: u32,
+    /// Every UID, ascending: the UID of message n is `uids[n - 1]`.
+    pub uids: Vec<u32>,
+    pub unread: u32,
 }
 
 /// What a list row fetches besides UID, flags, size and date: the same

@@ -1,6 +1,7 @@
 //! The JSON API, one file per area. Handlers only translate between HTTP
 //! and the adapters' domain operations.
 
+pub mod bulk;
 pub mod compose;
 pub mod contacts;
 pub mod filters;
@@ -45,6 +46,12 @@ use crate::{AppState, auth::Json, error::AppError};
         messages::delete,
         messages::bulk,
         messages::changes,
+        bulk::uids,
+        bulk::copy,
+        bulk::threads,
+        bulk::conversation,
+        bulk::export,
+        bulk::import,
         search::search,
         search::junk,
         search::space,
@@ -66,8 +73,9 @@ use crate::{AppState, auth::Json, error::AppError};
         compose::save_draft,
         compose::delete_draft,
         compose::send,
+        crate::events::stream,
     ),
-    components(schemas(shared::ApiError))
+    components(schemas(shared::ApiError, shared::events::StreamEnd))
 )]
 pub struct ApiDoc;
 
@@ -80,6 +88,12 @@ async fn not_found() -> AppError {
         detail: "route inconnue".into(),
     }
     .into()
+}
+
+/// `GET /api/events` (Server-Sent Events), mounted beside [`api_router`]
+/// rather than in it: outside its compression and `Cache-Control` layers.
+pub fn events_router() -> Router<AppState> {
+    Router::new().route("/api/events", get(crate::events::stream))
 }
 
 /// Routes under `/api`.
@@ -134,6 +148,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/folders/{folder}/messages/bulk", get(messages::bulk))
         .route("/folders/{folder}/messages/junk", post(search::junk))
         .route("/folders/{folder}/changes", get(messages::changes))
+        .route("/folders/{folder}/uids", get(bulk::uids))
+        .route("/folders/{folder}/messages/copy", post(bulk::copy))
+        .route("/folders/{folder}/threads", get(bulk::threads))
+        .route("/folders/{folder}/threads/{uid}", get(bulk::conversation))
+        .route("/folders/{folder}/export", get(bulk::export))
+        .route(
+            "/folders/{folder}/import",
+            post(bulk::import).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/folders/{folder}/messages/{uid}", get(messages::message))
         .route("/folders/{folder}/messages/{uid}/raw", get(messages::raw))
         .route(
