@@ -113,3 +113,95 @@ test('"Indésirable" moves to Junk and marks $Junk; "Pas indésirable" brings it
   assert.ok(back.flags.includes('$NotJunk'), `flags: ${back.flags}`);
   await done(page);
 });
+
+test('shift-click selects a range, which moves in one go', async () => {
+  const folder = `Plage-${RUN}`;
+  await createMailbox('alice', 'secret', folder);
+  try {
+    await appendMessages('alice', 'secret', folder, [1, 2, 3, 4, 5].map((n) => mail(`Plage${RUN} ${n}`, 'x', 60 - n)));
+    const page = await newPage(browser);
+    await login(page);
+    await page.goto(`${BASE}/mail/${encodeURIComponent(folder)}`);
+    const boxes = page.getByRole('checkbox', { name: 'Sélectionner ce message' });
+    await boxes.first().waitFor();
+    await boxes.nth(0).click();
+    await boxes.nth(3).click({ modifiers: ['Shift'] });
+    await page.getByText('4 messages sélectionnés').waitFor();
+    await page.getByRole('toolbar', { name: 'Actions sur la sélection' }).getByRole('combobox').selectOption({ label: 'Archives' });
+    await page.getByText('4 messages déplacés vers « Archives ».').waitFor();
+    assert.equal((await findBySubject('alice', 'secret', 'Archive', `Plage${RUN}`)).length, 4);
+    assert.equal((await findBySubject('alice', 'secret', folder, `Plage${RUN}`)).length, 1);
+    await done(page);
+  } finally {
+    await deleteMailbox('alice', 'secret', folder);
+  }
+});
+
+test('"all in this folder" acts on every message, not just those loaded, in batches with progress', async () => {
+  const from = `Tout-${RUN}`;
+  const to = `Destination-${RUN}`;
+  await createMailbox('alice', 'secret', from);
+  await createMailbox('alice', 'secret', to);
+  try {
+    const many = Array.from({ length: 600 }, (_, n) => mail(`Lot ${n} ${RUN}`, 'x', 1000 - n));
+    await appendMessages('alice', 'secret', from, many);
+    const page = await newPage(browser);
+    await login(page);
+    await page.goto(`${BASE}/mail/${encodeURIComponent(from)}`);
+    await page.getByRole('checkbox', { name: 'Sélectionner ce message' }).first().click();
+    await page.getByRole('button', { name: 'Sélectionner les 600 messages du dossier' }).click();
+    await page.getByText('Les 600 messages du dossier sont sélectionnés').waitFor();
+    const started = Date.now();
+    await page.getByRole('toolbar', { name: 'Actions sur la sélection' }).getByRole('combobox').selectOption({ label: to });
+    await page.getByText(`600 messages déplacés vers « ${to} ».`).waitFor({ timeout: 60_000 });
+    console.log(`figure: select all + move of 600 messages: ${Date.now() - started} ms`);
+    assert.equal((await findBySubject('alice', 'secret', to, 'Lot')).length, 600);
+    assert.equal((await findBySubject('alice', 'secret', from, 'Lot')).length, 0);
+    await done(page);
+  } finally {
+    await deleteMailbox('alice', 'secret', from);
+    await deleteMailbox('alice', 'secret', to);
+  }
+});
+
+test('drag a message onto a folder moves it there', async () => {
+  const folder = `Glisser-${RUN}`;
+  await createMailbox('alice', 'secret', folder);
+  try {
+    await appendMessages('alice', 'secret', 'INBOX', [mail(`A glisser ${RUN}`, 'x', 0)]);
+    const page = await newPage(browser);
+    await login(page);
+    await page.goto(`${BASE}/mail/INBOX`);
+    const row = page.locator('.message-row', { hasText: `A glisser ${RUN}` });
+    await row.waitFor();
+    await row.dragTo(page.locator('.folder-item', { hasText: folder }));
+    await page.getByText(`Message déplacé vers « ${folder} ».`).waitFor();
+    assert.equal((await findBySubject('alice', 'secret', folder, `A glisser ${RUN}`)).length, 1);
+    await done(page);
+  } finally {
+    await deleteMailbox('alice', 'secret', folder);
+  }
+});
+
+test('settings: a folder created, renamed and deleted after confirming how many messages it holds', async () => {
+  const name = `Classement ${RUN}`;
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/settings`);
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Dossiers' }) });
+  await section.getByLabel('Nom du dossier').fill(name);
+  await section.getByRole('button', { name: 'Créer le dossier' }).click();
+  const item = section.locator('.folders-item', { hasText: name });
+  await item.waitFor();
+  await appendMessages('alice', 'secret', name, [mail(`Dans le dossier ${RUN}`, 'x', 0)]);
+  await item.getByRole('button', { name: 'Renommer ou déplacer' }).click();
+  await item.getByLabel('Nom du dossier').fill(`${name} bis`);
+  await item.getByRole('button', { name: 'Enregistrer' }).click();
+  const renamed = section.locator('.folders-item', { hasText: `${name} bis` });
+  await renamed.waitFor();
+  await renamed.getByRole('button', { name: 'Supprimer' }).click();
+  await page.getByRole('alertdialog').getByText(/contient 1 message/).waitFor();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Supprimer' }).click();
+  await renamed.waitFor({ state: 'detached' });
+  await done(page);
+});

@@ -53,6 +53,8 @@ fn FolderItem(folder: Folder, current: Signal<String>, on_select: Callback<()>) 
     let router = use_router();
     // A `\Noselect` folder only holds others: an anchor without href, not a link.
     let href = folder.selectable.then(|| folder_href(&folder.path));
+    let selectable = folder.selectable;
+    let folder_path = folder.path.clone();
     let target = href.clone();
     let path = folder.path.clone();
     let is_current =
@@ -71,8 +73,46 @@ fn FolderItem(folder: Folder, current: Signal<String>, on_select: Callback<()>) 
             </span>
         }
     });
+    // Messages dropped here are moved (copied with Ctrl or Alt).
+    let over = RwSignal::new(false);
+    let drop_ctx = crate::pages::mail::bulk::DropCtx::here();
+    let drop_path = folder_path.clone();
+    let accepts = |ev: &leptos::ev::DragEvent| {
+        ev.data_transfer().is_some_and(|d| {
+            d.types()
+                .iter()
+                .any(|t| t.as_string().as_deref() == Some(crate::state::selection::DRAG_TYPE))
+        })
+    };
     view! {
-        <li class="folder-item" style:padding-inline-start=depth data-role=role>
+        <li
+            class="folder-item"
+            class:drop-target=over
+            style:padding-inline-start=depth
+            data-role=role
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                if selectable && accepts(&ev) {
+                    ev.prevent_default();
+                    over.set(true);
+                }
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                over.set(false);
+                if !selectable {
+                    return;
+                }
+                let data = ev
+                    .data_transfer()
+                    .and_then(|d| d.get_data(crate::state::selection::DRAG_TYPE).ok())
+                    .and_then(|t| serde_json::from_str::<crate::state::selection::Dragged>(&t).ok());
+                if let (Some(dragged), Some(ctx)) = (data, drop_ctx) {
+                    ev.prevent_default();
+                    let copy = ev.ctrl_key() || ev.alt_key() || ev.meta_key();
+                    crate::pages::mail::bulk::drop_on(ctx, dragged, drop_path.clone(), copy);
+                }
+            }
+        >
             <a
                 class="folder"
                 class:unread={unread > 0}

@@ -79,6 +79,30 @@ pub fn MessageRow(
     let current = Signal::derive(move || is_selected.get().then(|| "true".to_string()));
     let setsize = Signal::derive(move || total.get().to_string());
     let target = href.clone();
+    let selection = crate::state::selection::use_selection();
+    let mailbox = crate::state::mailbox::use_mailbox();
+    let checked =
+        Signal::derive(move || selection.all.get() || selection.uids.with(|s| s.contains(&uid)));
+    let check_label = Signal::derive(move || tr().select_message.to_string());
+    // Dragged onto a folder: this message, or the selection it is part of.
+    let drag = move |ev: leptos::ev::DragEvent| {
+        let folder = folder.get_untracked();
+        let (uids, all) = if checked.get_untracked() {
+            (
+                selection
+                    .uids
+                    .with_untracked(|s| s.iter().copied().collect()),
+                selection.all.get_untracked(),
+            )
+        } else {
+            (vec![uid], false)
+        };
+        let data = crate::state::selection::Dragged { folder, uids, all };
+        if let (Some(dt), Ok(text)) = (ev.data_transfer(), serde_json::to_string(&data)) {
+            let _ = dt.set_data(crate::state::selection::DRAG_TYPE, &text);
+            dt.set_effect_allowed("copyMove");
+        }
+    };
     Either::Right(view! {
         <div
             class="message-row"
@@ -89,7 +113,21 @@ pub fn MessageRow(
             aria-posinset=(index + 1).to_string()
             data-uid=uid.to_string()
             style:transform=top
+            draggable="true"
+            on:dragstart=drag
         >
+            <button
+                type="button"
+                role="checkbox"
+                class="row-check"
+                aria-checked=move || checked.get().to_string()
+                aria-label=check_label
+                on:click=move |ev| {
+                    selection.toggle(index, uid, ev.shift_key(), |i| mailbox.uid_at(i));
+                }
+            >
+                <span aria-hidden="true">{move || if checked.get() { "☑" } else { "☐" }}</span>
+            </button>
             <a
                 class="message-link"
                 href=href

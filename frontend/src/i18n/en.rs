@@ -174,6 +174,41 @@ pub const EN: Tr = Tr {
     mark_flagged_title: "Flagged",
     mark_answered_title: "Answered",
     mark_attachment_title: "Attachment",
+    select_message: "Select this message",
+    selected_count: |n| match n {
+        1 => "1 message selected".into(),
+        n => format!("{n} messages selected"),
+    },
+    select_all_folder: |n| format!("Select all {n} messages of the folder"),
+    all_selected: |n| format!("All {n} messages of the folder are selected"),
+    bulk_label: "Actions on the selection",
+    bulk_read: "Mark as read",
+    bulk_unread: "Mark as unread",
+    bulk_flag: "Flag",
+    bulk_delete: "Delete",
+    bulk_cancel: "Clear the selection",
+    bulk_progress: |done, total| format!("{done} of {total} messages done…"),
+    bulk_done: |n| match n {
+        1 => "1 message done.".into(),
+        n => format!("{n} messages done."),
+    },
+    dropped_moved: |n, to| match n {
+        1 => format!("Message moved to “{to}”."),
+        n => format!("{n} messages moved to “{to}”."),
+    },
+    dropped_copied: |n, to| match n {
+        1 => format!("Message copied to “{to}”."),
+        n => format!("{n} messages copied to “{to}”."),
+    },
+    empty_folder_button: |trash| {
+        if trash {
+            "Empty the trash"
+        } else {
+            "Empty junk"
+        }
+    },
+    empty_folder_confirm: "Empty this folder?",
+    empty_folder_text: |n| format!("The {n} messages of this folder will be deleted for good."),
     list_label: "Messages",
 
     decimal_sep: NUM.decimal_sep,

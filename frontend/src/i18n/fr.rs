@@ -181,6 +181,43 @@ pub const FR: Tr = Tr {
     mark_flagged_title: "Avec drapeau",
     mark_answered_title: "Répondu",
     mark_attachment_title: "Pièce jointe",
+    select_message: "Sélectionner ce message",
+    selected_count: |n| match n {
+        1 => "1 message sélectionné".into(),
+        n => format!("{n} messages sélectionnés"),
+    },
+    select_all_folder: |n| format!("Sélectionner les {n} messages du dossier"),
+    all_selected: |n| format!("Les {n} messages du dossier sont sélectionnés"),
+    bulk_label: "Actions sur la sélection",
+    bulk_read: "Marquer comme lus",
+    bulk_unread: "Marquer comme non lus",
+    bulk_flag: "Ajouter un drapeau",
+    bulk_delete: "Supprimer",
+    bulk_cancel: "Annuler la sélection",
+    bulk_progress: |done, total| format!("{done} sur {total} messages traités…"),
+    bulk_done: |n| match n {
+        1 => "1 message traité.".into(),
+        n => format!("{n} messages traités."),
+    },
+    dropped_moved: |n, to| match n {
+        1 => format!("Message déplacé vers « {to} »."),
+        n => format!("{n} messages déplacés vers « {to} »."),
+    },
+    dropped_copied: |n, to| match n {
+        1 => format!("Message copié dans « {to} »."),
+        n => format!("{n} messages copiés dans « {to} »."),
+    },
+    empty_folder_button: |trash| {
+        if trash {
+            "Vider la corbeille"
+        } else {
+            "Vider les indésirables"
+        }
+    },
+    empty_folder_confirm: "Vider ce dossier ?",
+    empty_folder_text: |n| {
+        format!("Les {n} messages de ce dossier seront supprimés définitivement.")
+    },
     list_label: "Messages",
 
     decimal_sep: NUM.decimal_sep,

@@ -196,6 +196,15 @@ impl MailboxCtx {
         })
     }
 
+    /// The UID at row `index`, if its page is loaded (untracked).
+    pub fn uid_at(self, index: u32) -> Option<u32> {
+        self.pages.with_untracked(|p| {
+            p.get(index / PAGE_SIZE)
+                .and_then(|rows| rows.get((index % PAGE_SIZE) as usize))
+                .map(|m| m.uid)
+        })
+    }
+
     /// The row of `uid`, if loaded (untracked).
     pub fn find(self, uid: u32) -> Option<MessageSummary> {
         self.pages

@@ -4,4 +4,5 @@
 pub mod folders;
 pub mod lang;
 pub mod mailbox;
+pub mod selection;
 pub mod session;

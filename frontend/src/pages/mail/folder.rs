@@ -31,7 +31,9 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
             <h2 id="folder-title" class="folder-title">{name}</h2>
             <span class="folder-count">{count}</span>
         </div>
+        <super::bulk::EmptyFolderButton />
         <SearchBox query opts />
+        <super::bulk::BulkBar />
         <Show
             when=move || searching.get()
             fallback=move || view! {

@@ -2,6 +2,7 @@
 //! time on a phone. Requires a session: without one, the user goes to the
 //! login page and comes back here afterwards.
 
+pub mod bulk;
 pub mod folder;
 pub mod message;
 pub mod offline;
@@ -127,6 +128,12 @@ fn MailShell() -> impl IntoView {
 
     folders.refresh();
     let mailbox = MailboxCtx::provide(folder);
+    let selection = crate::state::selection::SelectionCtx::provide();
+    // A selection belongs to its folder.
+    Effect::new(move |_| {
+        folder.track();
+        selection.clear();
+    });
     let keys = KeyCmd(RwSignal::new(None));
     provide_context(keys);
     let show_shortcuts = RwSignal::new(false);
