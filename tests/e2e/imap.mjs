@@ -206,3 +206,11 @@ export function eraseMessages(user, password, mailbox, uids) {
     await conn.command(`UID EXPUNGE ${uids.join(',')}`);
   });
 }
+
+/** Adds flags to messages of `mailbox` (as another device would). */
+export function addFlags(user, password, mailbox, uids, flags) {
+  return session(user, password, async (conn) => {
+    await conn.command(`SELECT ${quote(mailbox)}`);
+    await conn.command(`UID STORE ${uids.join(',')} +FLAGS.SILENT (${flags})`);
+  });
+}

@@ -1,12 +1,14 @@
-// Browser tests of "Organise and find" (what is built so far): the
-// keyboard shortcuts, searching on the server (a word in a body, all
-// folders), and "Indésirable". Run like mail.test.mjs (see there).
+// Browser tests of "Organise and find": the keyboard shortcuts, searching
+// on the server, "Indésirable", selections (shift-click, all of a folder
+// in batches), drag and drop onto a folder, folders managed in the
+// settings, and new mail arriving without a reload. Run like mail.test.mjs
+// (see there).
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { done, launchChromium, newPage } from './browser.mjs';
-import { appendMessages, createMailbox, deleteMailbox, findBySubject } from './imap.mjs';
+import { addFlags, appendMessages, createMailbox, deleteMailbox, findBySubject } from './imap.mjs';
 
 const BASE = (process.env.FACTEUR_URL || 'http://127.0.0.1:8391').replace(/\/$/, '');
 const RUN = `${Date.now().toString(36)}`;
@@ -203,5 +205,25 @@ test('settings: a folder created, renamed and deleted after confirming how many 
   await page.getByRole('alertdialog').getByText(/contient 1 message/).waitFor();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Supprimer' }).click();
   await renamed.waitFor({ state: 'detached' });
+  await done(page);
+});
+
+test('a message delivered during the test appears without reload; a flag set elsewhere shows', async () => {
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/mail/INBOX`);
+  await page.locator('.message-row').first().waitFor();
+  await page.waitForTimeout(1000); // the event stream is open
+  const before = await page.title();
+  const subject = `Arrivé en direct ${RUN}`;
+  const started = Date.now();
+  const [uid] = await appendMessages('alice', 'secret', 'INBOX', [mail(subject, 'x', 0)]);
+  const row = page.locator('.message-row', { hasText: subject });
+  await row.waitFor({ timeout: 15_000 });
+  console.log(`figure: delivered to shown without reload: ${Date.now() - started} ms`);
+  assert.equal(await row.count(), 1, 'no duplicate row');
+  await page.waitForFunction((t) => document.title !== t, before);
+  await addFlags('alice', 'secret', 'INBOX', [uid], '\\Flagged');
+  await row.locator('.mark-flagged').waitFor({ timeout: 15_000 });
   await done(page);
 });

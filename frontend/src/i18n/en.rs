@@ -283,6 +283,9 @@ pub const EN: Tr = Tr {
     ],
     close_help: "Close",
 
+    new_mail_from: "New message from",
+    enable_notifications: "Notify me of new messages",
+
     offline_banner: "Offline: you are reading the messages kept on this device. What you do will be sent when the network is back.",
     queued_action: "Offline: it will be done as soon as the network is back.",
     outbox: "Outbox",

@@ -293,6 +293,9 @@ pub const FR: Tr = Tr {
     ],
     close_help: "Fermer",
 
+    new_mail_from: "Nouveau message de",
+    enable_notifications: "Me prévenir des nouveaux messages",
+
     offline_banner: "Hors connexion : vous lisez les messages gardés sur cet appareil. Ce que vous faites sera envoyé au retour du réseau.",
     queued_action: "Hors connexion : ce sera fait dès le retour du réseau.",
     outbox: "Boîte d'envoi",

@@ -196,6 +196,9 @@ pub struct Tr {
     pub shortcuts: [(&'static str, &'static str); 16],
     pub close_help: &'static str,
 
+    pub new_mail_from: &'static str,
+    pub enable_notifications: &'static str,
+
     // Offline.
     pub offline_banner: &'static str,
     pub queued_action: &'static str,

@@ -4,6 +4,7 @@
 //! ([`prefetch`]), the cache brought up to date when the network comes
 //! back ([`resync`]), and searching what is kept ([`search`]).
 
+pub mod live;
 pub mod outbox;
 pub mod prefetch;
 pub mod queue;

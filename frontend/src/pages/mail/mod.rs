@@ -129,6 +129,9 @@ fn MailShell() -> impl IntoView {
     folders.refresh();
     let mailbox = MailboxCtx::provide(folder);
     let selection = crate::state::selection::SelectionCtx::provide();
+    // New mail, flags and counts from the server as they change.
+    crate::offline::live::follow(folders, mailbox, crate::state::lang::use_lang());
+    let can_ask = RwSignal::new(crate::offline::live::can_ask_notifications());
     // A selection belongs to its folder.
     Effect::new(move |_| {
         folder.track();
@@ -334,6 +337,17 @@ fn MailShell() -> impl IntoView {
                         <li><a href=CONTACTS_PATH>{t(|t| t.contacts)}</a></li>
                         <li><a href=SETTINGS_PATH>{t(|t| t.settings)}</a></li>
                     </ul>
+                    {move || can_ask.get().then(|| view! {
+                        <button type="button" class="link-button notify-button" on:click=move |_| {
+                            // Asked only on the user's click, as browsers require.
+                            if let Ok(p) = web_sys::Notification::request_permission() {
+                                let _ = p;
+                            }
+                            can_ask.set(false);
+                        }>
+                            {t(|t| t.enable_notifications)}
+                        </button>
+                    })}
                 </nav>
                 <section class="pane pane-list" aria-labelledby="folder-title">
                     <FolderPane name=folder_name />
