@@ -63,6 +63,29 @@ pub struct Preferences {
     /// Folders the user marked "disponible hors ligne" (besides the INBOX).
     #[serde(default)]
     pub offline_folders: Vec<String>,
+    /// Lists show conversations (threads) instead of single messages.
+    #[serde(default)]
+    pub conversations: bool,
+    /// Searches kept in the folder tree.
+    #[serde(default)]
+    pub saved_searches: Vec<SavedSearch>,
+}
+
+/// A search the user named and kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedSearch {
+    pub name: String,
+    pub text: String,
+    /// The folder it searches; every folder when absent.
+    #[serde(default)]
+    pub folder: Option<String>,
+    #[serde(default)]
+    pub unread: bool,
+    #[serde(default)]
+    pub flagged: bool,
+    #[serde(default)]
+    pub has_attachment: bool,
 }
 
 impl Default for Preferences {
@@ -75,6 +98,8 @@ impl Default for Preferences {
             trusted_image_senders: Vec::new(),
             offline_messages: DEFAULT_OFFLINE_MESSAGES,
             offline_folders: Vec::new(),
+            conversations: false,
+            saved_searches: Vec::new(),
         }
     }
 }
@@ -90,6 +115,16 @@ impl Preferences {
         self.offline_folders
             .retain(|f| !f.is_empty() && !f.chars().any(char::is_control));
         self.offline_folders.dedup();
+        self.saved_searches.retain(|s| !s.name.trim().is_empty());
+        self.saved_searches.truncate(50);
+        for s in &mut self.saved_searches {
+            s.name = s
+                .name
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect();
+        }
         let pos = self
             .identities
             .iter()

@@ -227,3 +227,85 @@ test('a message delivered during the test appears without reload; a flag set els
   await row.locator('.mark-flagged').waitFor({ timeout: 15_000 });
   await done(page);
 });
+
+test('conversations: the list groups a discussion, which opens as a stack with the reply from Sent', async () => {
+  const folder = `Fil-${RUN}`;
+  await createMailbox('alice', 'secret', folder);
+  const id = (n) => `<fil${n}-${RUN}@ac-demo.fr>`;
+  const msg = (n, subject, extra, minutesAgo, from = 'Marc <mmartin@ac-demo.fr>') => ({
+    raw: Buffer.from(
+      `From: ${from}\r\nTo: alice@ac-demo.fr\r\nSubject: ${subject}\r\nMessage-ID: ${id(n)}\r\n${extra}` +
+        `Date: ${new Date(Date.now() - minutesAgo * 60_000).toUTCString().replace('GMT', '+0000')}\r\n\r\nTexte ${n} ${RUN}\r\n`,
+    ),
+    date: new Date(Date.now() - minutesAgo * 60_000),
+  });
+  try {
+    await appendMessages('alice', 'secret', folder, [
+      msg(1, `Conseil ${RUN}`, '', 30),
+      msg(3, `Re: Conseil ${RUN}`, `In-Reply-To: ${id(2)}\r\nReferences: ${id(1)} ${id(2)}\r\n`, 10),
+      msg(9, `Autre sujet ${RUN}`, '', 5),
+    ]);
+    await appendMessages('alice', 'secret', 'Sent', [
+      msg(2, `Re: Conseil ${RUN}`, `In-Reply-To: ${id(1)}\r\nReferences: ${id(1)}\r\n`, 20, 'Alice <alice@ac-demo.fr>'),
+    ]);
+    const page = await newPage(browser);
+    await login(page);
+    await page.goto(`${BASE}/mail/${encodeURIComponent(folder)}`);
+    await page.getByRole('checkbox', { name: 'Conversations' }).check();
+    const thread = page.locator('.thread-row', { hasText: `Conseil ${RUN}` });
+    await thread.waitFor();
+    assert.equal(await page.locator('.thread-row').count(), 2);
+    assert.equal(await thread.locator('.thread-count').innerText(), '2');
+    await thread.locator('a').click();
+    await page.getByRole('heading', { name: `Re: Conseil ${RUN}` }).waitFor();
+    const stack = page.locator('.conversation');
+    await stack.locator('.conversation-item').nth(1).waitFor();
+    assert.equal(await stack.locator('.conversation-item').count(), 2, 'the first message and the reply from Sent');
+    await stack.locator('.conversation-item', { hasText: 'Alice' }).locator('summary').click();
+    await stack.getByText(`Texte 2 ${RUN}`).waitFor();
+    await page.getByRole('checkbox', { name: 'Conversations' }).uncheck();
+    await page.locator('.message-row').first().waitFor();
+    await done(page);
+  } finally {
+    await deleteMailbox('alice', 'secret', folder);
+    await setConversations(false);
+  }
+});
+
+/** Puts alice's list back to single messages (a preference kept on the server). */
+async function setConversations(on) {
+  const page = await newPage(browser);
+  await login(page);
+  const prefs = await (await page.context().request.get(`${BASE}/api/preferences`)).json();
+  if (prefs.conversations !== on) {
+    prefs.conversations = on;
+    const session = await page.context().request.post(`${BASE}/api/session`, { data: { username: 'alice', password: 'secret' } });
+    const token = (await session.json()).csrf_token;
+    await page.context().request.put(`${BASE}/api/preferences`, { data: prefs, headers: { 'x-csrf-token': token } });
+  }
+  await page.context().close();
+}
+
+test('a saved search appears under the folders and runs again in one click', async () => {
+  const word = `bus${RUN}`;
+  await appendMessages('alice', 'secret', 'INBOX', [mail(`Transport ${RUN}`, `Horaires du ${word}`, 0)]);
+  const page = await newPage(browser);
+  await login(page);
+  await page.goto(`${BASE}/mail/INBOX`);
+  await page.getByRole('searchbox', { name: 'Rechercher' }).fill(word);
+  await page.locator('.search-hit', { hasText: `Transport ${RUN}` }).waitFor();
+  page.once('dialog', (d) => d.accept(`Bus ${RUN}`));
+  await page.getByRole('button', { name: 'Enregistrer la recherche' }).click();
+  const saved = page.locator('.saved-search', { hasText: `Bus ${RUN}` });
+  await saved.waitFor();
+  await page.getByRole('button', { name: 'Effacer la recherche' }).click();
+  await page.locator('.message-row').first().waitFor();
+  await saved.getByRole('button', { name: `Bus ${RUN}`, exact: true }).click();
+  await page.locator('.search-hit', { hasText: `Transport ${RUN}` }).waitFor();
+  // Kept with the account: another session sees it.
+  const prefs = await (await page.context().request.get(`${BASE}/api/preferences`)).json();
+  assert.ok(prefs.saved_searches.some((s) => s.name === `Bus ${RUN}` && s.text === word));
+  await saved.getByRole('button', { name: `Retirer la recherche « Bus ${RUN} »` }).click();
+  await saved.waitFor({ state: 'detached' });
+  await done(page);
+});

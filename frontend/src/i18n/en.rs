@@ -284,6 +284,14 @@ pub const EN: Tr = Tr {
     close_help: "Close",
 
     new_mail_from: "New message from",
+    conversations: "Conversations",
+    show_conversations: "Conversations",
+    more_conversations: "Show more conversations",
+    conversation: "The other messages of the conversation",
+    save_search: "Save the search",
+    save_search_prompt: "Name of the search (it will appear under your folders):",
+    saved_searches: "Saved searches",
+    remove_saved_search: |n| format!("Remove the search “{n}”"),
     enable_notifications: "Notify me of new messages",
 
     offline_banner: "Offline: you are reading the messages kept on this device. What you do will be sent when the network is back.",

@@ -294,6 +294,14 @@ pub const FR: Tr = Tr {
     close_help: "Fermer",
 
     new_mail_from: "Nouveau message de",
+    conversations: "Conversations",
+    show_conversations: "Conversations",
+    more_conversations: "Afficher plus de conversations",
+    conversation: "Les autres messages de la conversation",
+    save_search: "Enregistrer la recherche",
+    save_search_prompt: "Nom de la recherche (elle apparaîtra sous vos dossiers) :",
+    saved_searches: "Recherches enregistrées",
+    remove_saved_search: |n| format!("Retirer la recherche « {n} »"),
     enable_notifications: "Me prévenir des nouveaux messages",
 
     offline_banner: "Hors connexion : vous lisez les messages gardés sur cet appareil. Ce que vous faites sera envoyé au retour du réseau.",

@@ -197,6 +197,14 @@ pub struct Tr {
     pub close_help: &'static str,
 
     pub new_mail_from: &'static str,
+    pub conversations: &'static str,
+    pub show_conversations: &'static str,
+    pub more_conversations: &'static str,
+    pub conversation: &'static str,
+    pub save_search: &'static str,
+    pub save_search_prompt: &'static str,
+    pub saved_searches: &'static str,
+    pub remove_saved_search: fn(&str) -> String,
     pub enable_notifications: &'static str,
 
     // Offline.

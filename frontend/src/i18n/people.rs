@@ -128,6 +128,53 @@ pub struct TrPeople {
     pub folder_delete: &'static str,
     pub folder_delete_confirm: &'static str,
     pub folder_delete_text: fn(&str, u32, u32) -> String,
+
+    // Settings: free some space.
+    pub space_heading: &'static str,
+    pub space_help: &'static str,
+    /// "838 Ko sur 1 Go utilisés", given the formatted sizes.
+    pub space_used: fn(&str, &str) -> String,
+    pub space_quota_label: &'static str,
+    pub space_warn: &'static str,
+    pub space_critical: &'static str,
+    pub space_no_limit: &'static str,
+    pub space_largest: &'static str,
+    pub space_largest_help: &'static str,
+    pub space_no_messages: &'static str,
+    pub space_col_size: &'static str,
+    pub space_col_date: &'static str,
+    pub space_col_subject: &'static str,
+    pub space_col_from: &'static str,
+    pub space_col_folder: &'static str,
+    pub space_bins: &'static str,
+    /// "12 messages, 3,4 Mo", given the formatted size.
+    pub space_bin_usage: fn(u32, &str) -> String,
+    pub space_empty: &'static str,
+    pub space_empty_confirm: &'static str,
+    /// The folder's name and its number of messages.
+    pub space_empty_text: fn(&str, u32) -> String,
+    pub space_emptied: fn(&str) -> String,
+    pub space_refresh: &'static str,
+    pub space_refreshing: &'static str,
+
+    // Settings: import and export messages.
+    pub transfer_heading: &'static str,
+    pub transfer_help: &'static str,
+    pub export_mail_heading: &'static str,
+    pub export_mail_folder: &'static str,
+    pub export_mail: &'static str,
+    pub export_mail_title: &'static str,
+    pub import_mail_heading: &'static str,
+    pub import_mail_help: &'static str,
+    pub import_mail_folder: &'static str,
+    pub import_mail_file: &'static str,
+    pub import_mail: &'static str,
+    pub import_mail_too_large: &'static str,
+    pub import_mail_no_file: &'static str,
+    pub import_mail_stopped: &'static str,
+    pub import_mail_errors: &'static str,
+    /// "12 messages importés".
+    pub import_mail_done: fn(u32) -> String,
 }
 
 pub const FR: TrPeople = TrPeople {
@@ -272,6 +319,60 @@ pub const FR: TrPeople = TrPeople {
         format!(
             "Le dossier « {name} » contient {messages} message(s){sub}. Ils seront supprimés définitivement."
         )
+    },
+    space_heading: "Libérer de l'espace",
+    space_help: "Votre messagerie a une taille limitée. Quand elle est pleine, vous ne recevez plus de messages. Voici ce qui prend le plus de place.",
+    space_used: |used, limit| format!("{used} sur {limit} utilisés"),
+    space_quota_label: "Espace utilisé dans votre messagerie",
+    space_warn: "Votre messagerie se remplit : pensez à supprimer les messages dont vous n'avez plus besoin.",
+    space_critical: "Votre messagerie est presque pleine : supprimez des messages et videz la corbeille, sinon vous ne recevrez plus de nouveaux messages.",
+    space_no_limit: "Votre messagerie n'indique pas de limite de taille.",
+    space_largest: "Les messages les plus volumineux",
+    space_largest_help: "Souvent à cause de leurs pièces jointes. Ouvrez un message pour l'enregistrer ou le supprimer ; un message supprimé va dans la corbeille, videz-la ensuite pour libérer la place.",
+    space_no_messages: "Aucun message.",
+    space_col_size: "Taille",
+    space_col_date: "Date",
+    space_col_subject: "Objet",
+    space_col_from: "Expéditeur",
+    space_col_folder: "Dossier",
+    space_bins: "Corbeille et courrier indésirable",
+    space_bin_usage: |n, size| match n {
+        0 => "vide".into(),
+        1 => format!("1 message, {size}"),
+        n => format!("{} messages, {size}", count(n, Lang::Fr)),
+    },
+    space_empty: "Vider",
+    space_empty_confirm: "Vider ce dossier ?",
+    space_empty_text: |name, n| match n {
+        1 => format!("Le message du dossier « {name} » sera supprimé définitivement."),
+        n => format!(
+            "Les {} messages du dossier « {name} » seront supprimés définitivement.",
+            count(n, Lang::Fr)
+        ),
+    },
+    space_emptied: |name| format!("Le dossier « {name} » a été vidé."),
+    space_refresh: "Actualiser",
+    space_refreshing: "Actualisation…",
+
+    transfer_heading: "Importer et exporter",
+    transfer_help: "Enregistrez les messages d'un dossier sur votre ordinateur, ou ajoutez à un dossier des messages enregistrés ailleurs (par exemple depuis votre ancienne messagerie).",
+    export_mail_heading: "Exporter un dossier",
+    export_mail_folder: "Dossier à exporter",
+    export_mail: "Exporter (.mbox)",
+    export_mail_title: "Télécharger tous les messages de ce dossier dans un fichier .mbox",
+    import_mail_heading: "Importer des messages",
+    import_mail_help: "Un fichier .eml (un message) ou .mbox (plusieurs messages), de 2 Go au plus. Les messages importés sont marqués comme lus.",
+    import_mail_folder: "Importer dans le dossier",
+    import_mail_file: "Fichier .eml ou .mbox",
+    import_mail: "Importer",
+    import_mail_too_large: "Ce fichier est trop volumineux. Découpez-le en plusieurs fichiers plus petits, puis importez-les un par un.",
+    import_mail_no_file: "Choisissez d'abord un fichier .eml ou .mbox.",
+    import_mail_stopped: "L'importation s'est arrêtée avant la fin ; les messages précédents ont bien été importés.",
+    import_mail_errors: "Ces messages n'ont pas pu être importés :",
+    import_mail_done: |n| match n {
+        0 => "Aucun message importé.".into(),
+        1 => "1 message importé.".into(),
+        n => format!("{} messages importés.", count(n, Lang::Fr)),
     },
 };
 
@@ -418,6 +519,60 @@ pub const EN: TrPeople = TrPeople {
             "The folder “{name}” holds {messages} message(s){sub}. They will be deleted for good."
         )
     },
+    space_heading: "Free up space",
+    space_help: "Your mailbox has a size limit. When it is full, you no longer receive messages. Here is what takes the most room.",
+    space_used: |used, limit| format!("{used} of {limit} used"),
+    space_quota_label: "Space used in your mailbox",
+    space_warn: "Your mailbox is filling up: consider deleting the messages you no longer need.",
+    space_critical: "Your mailbox is almost full: delete messages and empty the trash, or you will no longer receive new messages.",
+    space_no_limit: "Your mailbox does not report a size limit.",
+    space_largest: "The largest messages",
+    space_largest_help: "Often because of their attachments. Open a message to save or delete it; a deleted message goes to the trash, so empty it afterwards to free the space.",
+    space_no_messages: "No messages.",
+    space_col_size: "Size",
+    space_col_date: "Date",
+    space_col_subject: "Subject",
+    space_col_from: "From",
+    space_col_folder: "Folder",
+    space_bins: "Trash and junk mail",
+    space_bin_usage: |n, size| match n {
+        0 => "empty".into(),
+        1 => format!("1 message, {size}"),
+        n => format!("{} messages, {size}", count(n, Lang::En)),
+    },
+    space_empty: "Empty",
+    space_empty_confirm: "Empty this folder?",
+    space_empty_text: |name, n| match n {
+        1 => format!("The message in the folder “{name}” will be deleted for good."),
+        n => format!(
+            "The {} messages in the folder “{name}” will be deleted for good.",
+            count(n, Lang::En)
+        ),
+    },
+    space_emptied: |name| format!("The folder “{name}” has been emptied."),
+    space_refresh: "Refresh",
+    space_refreshing: "Refreshing…",
+
+    transfer_heading: "Import and export",
+    transfer_help: "Save the messages of a folder on your computer, or add to a folder messages saved elsewhere (from your former mailbox, for example).",
+    export_mail_heading: "Export a folder",
+    export_mail_folder: "Folder to export",
+    export_mail: "Export (.mbox)",
+    export_mail_title: "Download all the messages of this folder as an .mbox file",
+    import_mail_heading: "Import messages",
+    import_mail_help: "An .eml file (one message) or an .mbox file (several messages), 2 GB at most. Imported messages are marked as read.",
+    import_mail_folder: "Import into the folder",
+    import_mail_file: ".eml or .mbox file",
+    import_mail: "Import",
+    import_mail_too_large: "This file is too large. Please split it into several smaller files and import them one by one.",
+    import_mail_no_file: "Please choose an .eml or .mbox file first.",
+    import_mail_stopped: "The import stopped before the end; the messages before were imported.",
+    import_mail_errors: "These messages could not be imported:",
+    import_mail_done: |n| match n {
+        0 => "No messages imported.".into(),
+        1 => "1 message imported.".into(),
+        n => format!("{} messages imported.", count(n, Lang::En)),
+    },
 };
 
 /// A number of messages as the language writes it ("1 000").
@@ -483,5 +638,26 @@ mod tests {
         assert_eq!(FR.save, "Enregistrer");
         assert_eq!(FR.saved, "Enregistré.");
         assert!((FR.invalid_email)("x@").contains("« x@ »"));
+    }
+
+    #[test]
+    fn space_and_import_sentences() {
+        assert_eq!(
+            (FR.space_used)("838 Ko", "1 Go"),
+            "838 Ko sur 1 Go utilisés"
+        );
+        assert_eq!((EN.space_used)("838 KB", "1 GB"), "838 KB of 1 GB used");
+        assert_eq!(FR.space_heading, "Libérer de l'espace");
+        assert_eq!(FR.space_empty, "Vider");
+        assert_eq!(FR.space_refresh, "Actualiser");
+        assert_eq!(FR.export_mail, "Exporter (.mbox)");
+        assert_eq!((FR.space_bin_usage)(0, "0 o"), "vide");
+        assert_eq!((FR.space_bin_usage)(12, "3,4 Mo"), "12 messages, 3,4 Mo");
+        assert_eq!((FR.import_mail_done)(0), "Aucun message importé.");
+        assert_eq!((FR.import_mail_done)(1), "1 message importé.");
+        assert_eq!((FR.import_mail_done)(12), "12 messages importés.");
+        assert_eq!((EN.import_mail_done)(2), "2 messages imported.");
+        assert!((FR.space_empty_text)("Corbeille", 3).contains("Les 3 messages"));
+        assert!((FR.space_empty_text)("Corbeille", 1).contains("Le message"));
     }
 }

@@ -4,5 +4,6 @@
 pub mod folders;
 pub mod lang;
 pub mod mailbox;
+pub mod prefs;
 pub mod selection;
 pub mod session;

@@ -22,23 +22,42 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
         matches!(role, Some(FolderRole::Sent | FolderRole::Drafts))
     });
     let count = Signal::derive(move || mailbox.total.get().map(|n| (tr().messages_count)(n)));
-    let query = RwSignal::new(String::new());
-    let opts = RwSignal::new(SearchOpts::default());
+    let prefs = crate::state::prefs::use_prefs();
+    let search = expect_context::<super::offline::SearchCtx>();
+    let (query, opts) = (search.query, search.opts);
     let searching =
         Memo::new(move |_| !query.with(|q| q.trim().is_empty()) || opts.with(SearchOpts::any));
     view! {
         <div class="list-header">
             <h2 id="folder-title" class="folder-title">{name}</h2>
             <span class="folder-count">{count}</span>
+            <label class="search-check conversations-switch">
+                <input
+                    type="checkbox"
+                    prop:checked=move || prefs.conversations()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        prefs.update(|p| p.conversations = on);
+                    }
+                />
+                {move || tr().show_conversations}
+            </label>
         </div>
         <super::bulk::EmptyFolderButton />
         <SearchBox query opts />
         <super::bulk::BulkBar />
         <Show
             when=move || searching.get()
-            fallback=move || view! {
-                <ErrorBanner error=mailbox.error on_retry=Callback::new(move |_| mailbox.reload()) />
-                <MessageList list=mailbox selected show_recipient />
+            fallback=move || {
+                if prefs.conversations() {
+                    view! { <super::conversation::ThreadList folder=mailbox.folder selected /> }.into_any()
+                } else {
+                    view! {
+                        <ErrorBanner error=mailbox.error on_retry=Callback::new(move |_| mailbox.reload()) />
+                        <MessageList list=mailbox selected show_recipient />
+                    }
+                    .into_any()
+                }
             }
         >
             <SearchResults query opts />

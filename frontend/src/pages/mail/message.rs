@@ -272,8 +272,15 @@ pub fn MessagePage() -> impl IntoView {
         }
     });
 
+    let prefs = crate::state::prefs::use_prefs();
     view! {
         <ErrorBanner error />
+        {move || {
+            let (folder, uid) = target.get();
+            (prefs.conversations() && uid.is_some()).then(|| view! {
+                <super::conversation::ConversationStack folder uid=uid.unwrap_or(0) />
+            })
+        }}
         {move || {
             message.get().map(|m| {
                 view! {

@@ -3,6 +3,7 @@
 //! login page and comes back here afterwards.
 
 pub mod bulk;
+pub mod conversation;
 pub mod folder;
 pub mod message;
 pub mod offline;
@@ -129,6 +130,11 @@ fn MailShell() -> impl IntoView {
     folders.refresh();
     let mailbox = MailboxCtx::provide(folder);
     let selection = crate::state::selection::SelectionCtx::provide();
+    crate::state::prefs::PrefsCtx::provide();
+    provide_context(offline::SearchCtx {
+        query: RwSignal::new(String::new()),
+        opts: RwSignal::new(offline::SearchOpts::default()),
+    });
     // New mail, flags and counts from the server as they change.
     crate::offline::live::follow(folders, mailbox, crate::state::lang::use_lang());
     let can_ask = RwSignal::new(crate::offline::live::can_ask_notifications());
@@ -332,6 +338,7 @@ fn MailShell() -> impl IntoView {
                     <ErrorBanner error=folders.error on_retry=Callback::new(move |_| folders.refresh()) />
                     <FolderTree current=folder on_select=Callback::new(move |_| show_folders.set(false)) />
                     <QuotaBar quota />
+                    <offline::SavedSearches />
                     <offline::OutboxPane outbox_ctx />
                     <ul class="more-links">
                         <li><a href=CONTACTS_PATH>{t(|t| t.contacts)}</a></li>

@@ -157,6 +157,72 @@ pub fn OutboxPane(outbox_ctx: OutboxCtx) -> impl IntoView {
     }
 }
 
+/// The search of the list pane, shared with the saved searches of the
+/// folder pane.
+#[derive(Clone, Copy)]
+pub struct SearchCtx {
+    pub query: RwSignal<String>,
+    pub opts: RwSignal<SearchOpts>,
+}
+
+/// The saved searches under the folders: one click runs one again.
+#[component]
+pub fn SavedSearches() -> impl IntoView {
+    let tr = use_tr();
+    let prefs = crate::state::prefs::use_prefs();
+    let search = expect_context::<SearchCtx>();
+    let router = use_router();
+    move || {
+        let list = prefs.prefs.with(|p| {
+            p.as_ref()
+                .map(|p| p.saved_searches.clone())
+                .unwrap_or_default()
+        });
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let name = s.name.clone();
+                    let remove_label = (tr().remove_saved_search)(&name);
+                    view! {
+                        <li class="saved-search">
+                            <button type="button" class="link-button" on:click=move |_| {
+                                if let Some(f) = &s.folder {
+                                    router.navigate(&folder_href(f), false);
+                                }
+                                search.opts.set(SearchOpts {
+                                    all_folders: s.folder.is_none(),
+                                    unread: s.unread,
+                                    flagged: s.flagged,
+                                    has_attachment: s.has_attachment,
+                                    ..Default::default()
+                                });
+                                search.query.set(s.text.clone());
+                            }>
+                                {name}
+                            </button>
+                            <button type="button" class="chip-remove" aria-label=remove_label on:click=move |_| {
+                                prefs.update(|p| {
+                                    if i < p.saved_searches.len() {
+                                        p.saved_searches.remove(i);
+                                    }
+                                });
+                            }>"×"</button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="saved-searches" aria-labelledby="saved-searches-heading">
+                    <h2 id="saved-searches-heading">{t(|t| t.saved_searches)}</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
 /// The search's filters (the "Options" of the search box).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchOpts {
@@ -208,6 +274,8 @@ impl SearchOpts {
 #[component]
 pub fn SearchBox(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> impl IntoView {
     let tr = use_tr();
+    let prefs = crate::state::prefs::use_prefs();
+    let mailbox = use_mailbox();
     let show_opts = RwSignal::new(false);
     let check = move |label: fn(&crate::i18n::Tr) -> &'static str,
                       get: fn(&SearchOpts) -> bool,
@@ -256,6 +324,33 @@ pub fn SearchBox(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> impl In
                         }
                     }
                 />
+                <Show when=move || !query.with(|q| q.trim().is_empty())>
+                    <button type="button" class="button" on:click=move |_| {
+                        let name = window()
+                            .prompt_with_message_and_default(tr().save_search_prompt, &query.get_untracked())
+                            .ok()
+                            .flatten()
+                            .map(|n| n.trim().to_string())
+                            .filter(|n| !n.is_empty());
+                        if let Some(name) = name {
+                            let o = opts.get_untracked();
+                            let folder = (!o.all_folders).then(|| mailbox.folder.get_untracked());
+                            let text = query.get_untracked();
+                            prefs.update(|p| {
+                                p.saved_searches.push(shared::prefs::SavedSearch {
+                                    name,
+                                    text,
+                                    folder,
+                                    unread: o.unread,
+                                    flagged: o.flagged,
+                                    has_attachment: o.has_attachment,
+                                })
+                            });
+                        }
+                    }>
+                        {t(|t| t.save_search)}
+                    </button>
+                </Show>
                 <button
                     type="button"
                     class="button"

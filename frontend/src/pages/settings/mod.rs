@@ -2,11 +2,14 @@
 //! reply-to and signature may change, and others added), the format
 //! messages are written in, the undo delay of "Envoyer", the language,
 //! what is kept for offline reading ([`offline`]). Saved together; what
-//! the server kept is shown.
+//! the server kept is shown. Then sections acting at once: the folders
+//! ([`folders`]), freeing space ([`space`]), import and export ([`transfer`]).
 
 pub mod edit;
 pub mod folders;
 pub mod offline;
+pub mod space;
+pub mod transfer;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -278,6 +281,8 @@ fn SettingsShell() -> impl IntoView {
                 </section>
                 {offline_section(ctx, &p, folders, device)}
                 <folders::FoldersSection folders />
+                <space::SpaceSection folders />
+                <transfer::TransferSection folders />
                 {problem_list}
                 <ErrorBanner error=save_error />
                 <div class="settings-save">
