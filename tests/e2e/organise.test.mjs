@@ -309,3 +309,39 @@ test('a saved search appears under the folders and runs again in one click', asy
   await saved.waitFor({ state: 'detached' });
   await done(page);
 });
+
+test('settings: the largest messages are listed; a folder exported as .mbox comes back by import', async () => {
+  const from = `Export-${RUN}`;
+  const to = `Import-${RUN}`;
+  await createMailbox('alice', 'secret', from);
+  await createMailbox('alice', 'secret', to);
+  try {
+    await appendMessages('alice', 'secret', from, [
+      mail(`Compte rendu ${RUN}`, 'From the start of a line', 3),
+      mail(`Ordre du jour ${RUN}`, 'Point 1', 2),
+    ]);
+    const page = await newPage(browser);
+    await login(page);
+    await page.goto(`${BASE}/settings`);
+    await page.getByRole('heading', { name: "Libérer de l'espace" }).waitFor();
+    await page.locator('.space-largest a, table a').first().waitFor();
+
+    // Export: the link follows the folder chosen, and gives an mbox.
+    await page.getByLabel('Dossier à exporter').selectOption({ label: from });
+    const href = await page.getByRole('link', { name: 'Exporter (.mbox)' }).getAttribute('href');
+    assert.equal(href, `/api/folders/${encodeURIComponent(from)}/export`);
+    const mbox = await (await page.context().request.get(`${BASE}${href}`)).body();
+    assert.equal(mbox.toString().match(/^From /gm).length, 2);
+
+    // Import it into another folder.
+    await page.getByLabel('Importer dans le dossier').selectOption({ label: to });
+    await page.getByLabel('Fichier .eml ou .mbox').setInputFiles({ name: 'dossier.mbox', mimeType: 'application/mbox', buffer: mbox });
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByText('2 messages importés.').waitFor();
+    assert.equal((await findBySubject('alice', 'secret', to, RUN)).length, 2);
+    await done(page);
+  } finally {
+    await deleteMailbox('alice', 'secret', from);
+    await deleteMailbox('alice', 'secret', to);
+  }
+});

@@ -432,9 +432,11 @@ pub async fn export(auth: Authed, Path(folder): Path<String>) -> AppResult<Respo
             }
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let stream =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        }));
     Ok((
         [
             (header::CONTENT_TYPE, "application/mbox".to_string()),
