@@ -251,7 +251,8 @@ test('conversations: the list groups a discussion, which opens as a stack with t
     const page = await newPage(browser);
     await login(page);
     await page.goto(`${BASE}/mail/${encodeURIComponent(folder)}`);
-    await page.getByRole('checkbox', { name: 'Conversations' }).check();
+    await page.getByRole('switch', { name: 'Conversations' }).click();
+    await page.getByRole('switch', { name: 'Conversations', checked: true }).waitFor();
     const thread = page.locator('.thread-row', { hasText: `Conseil ${RUN}` });
     await thread.waitFor();
     assert.equal(await page.locator('.thread-row').count(), 2);
@@ -263,7 +264,7 @@ test('conversations: the list groups a discussion, which opens as a stack with t
     assert.equal(await stack.locator('.conversation-item').count(), 2, 'the first message and the reply from Sent');
     await stack.locator('.conversation-item', { hasText: 'Alice' }).locator('summary').click();
     await stack.getByText(`Texte 2 ${RUN}`).waitFor();
-    await page.getByRole('checkbox', { name: 'Conversations' }).uncheck();
+    await page.getByRole('switch', { name: 'Conversations' }).click();
     await page.locator('.message-row').first().waitFor();
     await done(page);
   } finally {

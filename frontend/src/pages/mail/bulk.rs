@@ -254,9 +254,11 @@ pub fn EmptyFolderButton() -> impl IntoView {
                 }
                 // The count changed meanwhile: ask again with the new one.
                 Err(Failure::Api(ApiError::ConfirmDelete { messages, .. })) => {
-                    asking.set(Some(messages))
+                    asking.try_set(Some(messages));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };

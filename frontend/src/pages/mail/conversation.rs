@@ -39,11 +39,16 @@ pub fn ThreadList(
             let r = get_text(&url, None)
                 .await
                 .and_then(|t| decode::<ThreadPage>(&t));
-            loading.set(false);
+            // The list may be gone meanwhile (another folder, the switch).
+            loading.try_set(false);
             match r {
-                Ok(p) if p.folder == folder.get_untracked() => pages.update(|ps| ps.push(p)),
+                Ok(p) if folder.try_get_untracked().as_deref() == Some(p.folder.as_str()) => {
+                    pages.try_update(|ps| ps.push(p));
+                }
                 Ok(_) => {}
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -110,7 +115,7 @@ pub fn ConversationStack(folder: String, uid: u32) -> impl IntoView {
             .await
             .and_then(|t| decode::<Vec<Message>>(&t))
         {
-            messages.set(
+            messages.try_set(
                 list.into_iter()
                     .filter(|m| !(m.folder == f && m.uid == uid))
                     .collect(),

@@ -31,17 +31,18 @@ pub fn FolderPane(#[prop(into)] name: Signal<String>) -> impl IntoView {
         <div class="list-header">
             <h2 id="folder-title" class="folder-title">{name}</h2>
             <span class="folder-count">{count}</span>
-            <label class="search-check conversations-switch">
-                <input
-                    type="checkbox"
-                    prop:checked=move || prefs.conversations()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        prefs.update(|p| p.conversations = on);
-                    }
-                />
+            <button
+                type="button"
+                role="switch"
+                class="button conversations-switch"
+                aria-checked=move || prefs.conversations().to_string()
+                on:click=move |_| {
+                    let on = !prefs.conversations();
+                    prefs.update(|p| p.conversations = on);
+                }
+            >
                 {move || tr().show_conversations}
-            </label>
+            </button>
         </div>
         <super::bulk::EmptyFolderButton />
         <SearchBox query opts />

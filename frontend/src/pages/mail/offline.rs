@@ -403,7 +403,7 @@ pub fn SearchResults(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> imp
         let g = generation.get_value();
         set_timeout(
             move || {
-                if generation.get_value() != g {
+                if generation.try_get_value() != Some(g) {
                     return;
                 }
                 spawn_local(async move {
@@ -437,10 +437,11 @@ pub fn SearchResults(query: RwSignal<String>, opts: RwSignal<SearchOpts>) -> imp
                         }
                         Some(Err(e)) => (Vec::new(), false, Some(e)),
                     };
-                    if generation.get_value() == g {
-                        hits.set(Some(found));
-                        local.set(is_local);
-                        error.set(err);
+                    // The results may be gone meanwhile (search cleared).
+                    if generation.try_get_value() == Some(g) {
+                        hits.try_set(Some(found));
+                        local.try_set(is_local);
+                        error.try_set(err);
                     }
                 });
             },
