@@ -239,7 +239,7 @@ test('flag, mark unread, move, delete, and delete for good after a warning', asy
     const [uid] = await appendMessages(USER, PASSWORD, folder, [plainMail(subject)]);
     const page = await newPage(browser);
     await openLoggedIn(page, messagePath(uid, folder));
-    await page.getByRole('heading', { name: subject }).waitFor();
+    await page.getByRole('heading', { name: subject, exact: true }).waitFor();
     const row = page.locator(`.message-row[data-uid="${uid}"]`);
 
     await page.getByRole('button', { name: 'Ajouter un drapeau' }).click();
@@ -259,14 +259,14 @@ test('flag, mark unread, move, delete, and delete for good after a warning', asy
     // In the inbox, delete: to the trash.
     await page.getByRole('navigation').getByRole('link', { name: /Boîte de réception/ }).click();
     await page.locator('.message-row', { hasText: subject }).click();
-    await page.getByRole('heading', { name: subject }).waitFor();
+    await page.getByRole('heading', { name: subject, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Supprimer', exact: true }).click();
     await page.getByRole('status').getByText('Message placé dans la corbeille.').waitFor();
 
     // In the trash, deleting asks first, and says it is for good.
     await page.getByRole('navigation').getByRole('link', { name: 'Corbeille' }).click();
     await page.locator('.message-row', { hasText: subject }).click();
-    await page.getByRole('heading', { name: subject }).waitFor();
+    await page.getByRole('heading', { name: subject, exact: true }).waitFor();
     await page.getByRole('button', { name: 'Supprimer définitivement' }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.getByText(/effacé pour de bon/).waitFor();
