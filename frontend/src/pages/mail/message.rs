@@ -51,6 +51,9 @@ pub fn MessagePage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let aborter = Aborter::new();
+    // Bumped by every action on the message: an answer to a load started
+    // before it must not put the old flags back.
+    let changes = StoredValue::new(0u64);
 
     // The message to show: (folder, uid), or an error for a bad address.
     let target = Memo::new(move |_| (route.folder.get(), route.message.get().flatten()));
@@ -68,13 +71,16 @@ pub fn MessagePage() -> impl IntoView {
         if !remote {
             message.set(None);
         }
+        let changes_at_start = changes.get_value();
         spawn_local(async move {
             let mut show = |text: &str, source: Source| {
                 let Ok(m) = decode::<Message>(text) else {
                     return false;
                 };
                 if aborter.is_current(&ticket) {
-                    flags.set(m.flags);
+                    if changes.try_get_value() == Some(changes_at_start) {
+                        flags.set(m.flags);
+                    }
                     message.set(Some(m));
                     if source == Source::Network {
                         // The server marked it read: so does the list.
@@ -185,6 +191,7 @@ pub fn MessagePage() -> impl IntoView {
         };
         busy.set(true);
         error.set(None);
+        changes.update_value(|c| *c += 1);
         spawn_local(async move {
             let mut done = done;
             let result = mail::change(&folder, &change).await;
