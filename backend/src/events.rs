@@ -44,7 +44,7 @@ use axum::{
 use shared::{
     ApiError,
     events::{STREAM_END_EVENT, ServerEvent, StreamEnd, StreamEndReason},
-    mail::{Flags, MessageSummary},
+    mail::Flags,
 };
 use tokio::sync::{mpsc, watch};
 
@@ -52,7 +52,6 @@ use crate::{
     AppState,
     auth::Authed,
     imap::{ImapConn, ImapError, MailboxUpdate, SummaryData, connect, login, pool::Credentials},
-    mime,
 };
 
 /// Streams one session may keep open; a new one replaces the oldest.
@@ -461,7 +460,10 @@ impl Watcher {
             new_rows.truncate(MAX_NEW_ROWS);
             let e = ServerEvent::NewMessages {
                 folder: INBOX.into(),
-                messages: new_rows.into_iter().map(summary).collect(),
+                messages: new_rows
+                    .iter()
+                    .map(crate::routes::messages::summary_of)
+                    .collect(),
             };
             self.send(&e).await;
         }
@@ -492,30 +494,6 @@ async fn open(creds: &Credentials) -> Result<ImapConn, ImapError> {
     )
     .await?;
     ImapConn::new(logged_in, creds.timeout).await
-}
-
-/// A list row, as `GET /api/folders/{folder}/messages` makes it.
-fn summary(r: SummaryData) -> MessageSummary {
-    let head = mail_parser::MessageParser::default().parse_headers(&r.header);
-    let (from, to, subject, date) = match &head {
-        Some(h) => (
-            mime::addresses(h.from()).into_iter().next(),
-            mime::addresses(h.to()),
-            h.subject().unwrap_or_default().to_string(),
-            h.date().map(|d| d.to_timestamp()),
-        ),
-        None => (None, vec![], String::new(), None),
-    };
-    MessageSummary {
-        uid: r.uid,
-        from,
-        to,
-        subject,
-        date: date.or(r.internal_date).unwrap_or(0),
-        size: r.size,
-        flags: r.flags,
-        has_attachments: r.has_attachments,
-    }
 }
 
 #[cfg(test)]

@@ -813,12 +813,7 @@ impl ImapConn {
         if page.is_empty() {
             return Ok((info, Vec::new()));
         }
-        let rows = self
-            .fetch_summaries(
-                &page,
-                "BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)]",
-            )
-            .await?;
+        let rows = self.fetch_summaries(&page, SUMMARY_ITEMS).await?;
         Ok((info, rows))
     }
 
@@ -1167,6 +1162,17 @@ impl ImapConn {
         uids: &[u32],
         flags: &[&str],
     ) -> Result<(), ImapError> {
+        self.store_flags(path, uids, '+', flags).await
+    }
+
+    /// `UID STORE` adding (`+`) or removing (`-`) checked flags.
+    async fn store_flags(
+        &mut self,
+        path: &str,
+        uids: &[u32],
+        sign: char,
+        flags: &[&str],
+    ) -> Result<(), ImapError> {
         for f in flags {
             if !is_flag(f) {
                 return Err(ImapError::Invalid(format!("drapeau « {f} »")));
@@ -1175,7 +1181,7 @@ impl ImapConn {
         self.select(path).await?;
         let set = uid_set(uids)?;
         self.command(&format!(
-            "UID STORE {set} +FLAGS.SILENT ({})",
+            "UID STORE {set} {sign}FLAGS.SILENT ({})",
             flags.join(" ")
         ))
         .await
@@ -1549,18 +1555,7 @@ impl ImapConn {
         uids: &[u32],
         flags: &[&str],
     ) -> Result<(), ImapError> {
-        for f in flags {
-            if !is_flag(f) {
-                return Err(ImapError::Invalid(format!("drapeau « {f} »")));
-            }
-        }
-        self.select(path).await?;
-        let set = uid_set(uids)?;
-        self.command(&format!(
-            "UID STORE {set} -FLAGS.SILENT ({})",
-            flags.join(" ")
-        ))
-        .await
+        self.store_flags(path, uids, '-', flags).await
     }
 
     /// The UIDs of a folder that match `criteria`, in `order` (largest or
@@ -2360,10 +2355,8 @@ impl ImapConn {
         updates: &mut Vec<MailboxUpdate>,
     ) -> Result<Vec<SummaryData>, ImapError> {
         let first = after.saturating_add(1);
-        let cmd = format!(
-            "UID FETCH {first}:* (UID FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE \
-BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)])"
-        );
+        let cmd =
+            format!("UID FETCH {first}:* (UID FLAGS RFC822.SIZE INTERNALDATE {SUMMARY_ITEMS})");
         let mut rows: Vec<SummaryData> = Vec::new();
         self.each(&cmd, |r| {
             let Response::Fetch(_, attrs) = r else {
@@ -2620,6 +2613,7 @@ pub struct WatchedFolder {
 
 /// What a list row fetches besides UID, flags, size and date: the same
 /// items as [`ImapConn::page`].
+/// What a list row is made of (see `routes::messages::summary_of`).
 const SUMMARY_ITEMS: &str = "BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM TO SUBJECT DATE)]";
 
 /// What a search looks for; every part must match (AND).

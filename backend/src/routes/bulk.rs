@@ -17,7 +17,7 @@ use serde::Deserialize;
 use shared::{
     ApiError,
     bulk::{CopyRequest, FolderUids, ImportResult, ThreadPage, ThreadSummary},
-    mail::{ActionResult, FolderRole, MessageSummary},
+    mail::{ActionResult, FolderRole},
 };
 
 use crate::{
@@ -159,30 +159,6 @@ pub struct ThreadQuery {
     pub limit: Option<u32>,
 }
 
-/// A list row from what was fetched (as the message list makes it).
-fn summary_of(r: &SummaryData) -> MessageSummary {
-    let head = mail_parser::MessageParser::default().parse_headers(&r.header);
-    let (from, to, subject, date) = match &head {
-        Some(h) => (
-            mime::addresses(h.from()).into_iter().next(),
-            mime::addresses(h.to()),
-            h.subject().unwrap_or_default().to_string(),
-            h.date().map(|d| d.to_timestamp()),
-        ),
-        None => (None, vec![], String::new(), None),
-    };
-    MessageSummary {
-        uid: r.uid,
-        from,
-        to,
-        subject,
-        date: date.or(r.internal_date).unwrap_or(0),
-        size: r.size,
-        flags: r.flags,
-        has_attachments: r.has_attachments,
-    }
-}
-
 /// One page of a folder's conversations, the one with the newest
 /// message first (`UID THREAD REFERENCES` where the server offers it).
 #[utoipa::path(get, path = "/api/folders/{folder}/threads",
@@ -215,7 +191,7 @@ pub async fn threads(
         .into_iter()
         .filter_map(|uids| {
             let row = rows.remove(uids.last()?)?;
-            let latest = summary_of(&row);
+            let latest = super::messages::summary_of(&row);
             Some(ThreadSummary {
                 count: uids.len() as u32,
                 unread: uids.iter().filter(|u| unseen.contains(u)).count() as u32,

@@ -50,31 +50,7 @@ pub async fn page(
             Box::pin(async move { c.page(&folder, offset, limit).await })
         })
         .await?;
-    let messages = rows
-        .into_iter()
-        .map(|r| {
-            let head = mail_parser::MessageParser::default().parse_headers(&r.header);
-            let (from, to, subject, date) = match &head {
-                Some(h) => (
-                    mime::addresses(h.from()).into_iter().next(),
-                    mime::addresses(h.to()),
-                    h.subject().unwrap_or_default().to_string(),
-                    h.date().map(|d| d.to_timestamp()),
-                ),
-                None => (None, vec![], String::new(), None),
-            };
-            MessageSummary {
-                uid: r.uid,
-                from,
-                to,
-                subject,
-                date: date.or(r.internal_date).unwrap_or(0),
-                size: r.size,
-                flags: r.flags,
-                has_attachments: r.has_attachments,
-            }
-        })
-        .collect();
+    let messages = rows.iter().map(summary_of).collect();
     Ok(Json(MessagePage {
         folder,
         total: info.total,
@@ -429,6 +405,32 @@ pub async fn changes(
         total: found.total,
         unread: found.unread,
     }))
+}
+
+/// A list row from what was fetched for it (`ImapConn::fetch_summaries`
+/// with the list's items): the folder page, search, conversations and
+/// live updates all make rows this one way.
+pub fn summary_of(r: &crate::imap::SummaryData) -> MessageSummary {
+    let head = mail_parser::MessageParser::default().parse_headers(&r.header);
+    let (from, to, subject, date) = match &head {
+        Some(h) => (
+            mime::addresses(h.from()).into_iter().next(),
+            mime::addresses(h.to()),
+            h.subject().unwrap_or_default().to_string(),
+            h.date().map(|d| d.to_timestamp()),
+        ),
+        None => (None, vec![], String::new(), None),
+    };
+    MessageSummary {
+        uid: r.uid,
+        from,
+        to,
+        subject,
+        date: date.or(r.internal_date).unwrap_or(0),
+        size: r.size,
+        flags: r.flags,
+        has_attachments: r.has_attachments,
+    }
 }
 
 #[cfg(test)]

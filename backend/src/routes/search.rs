@@ -3,7 +3,7 @@
 
 use shared::{
     ApiError,
-    mail::{ActionResult, FolderRole, MessageSummary},
+    mail::{ActionResult, FolderRole},
     search::{
         FolderUsage, JunkRequest, MAX_SEARCH_FOLDERS, MAX_SEARCH_LIMIT, SearchHit, SearchRequest,
         SearchResult, SpaceReport,
@@ -14,7 +14,6 @@ use crate::{
     auth::{Authed, Json, Path},
     error::{AppError, AppResult},
     imap::{ImapConn, ImapError, SearchCriteria, SearchOrder, SummaryData},
-    mime,
 };
 
 /// Most words a quick search may hold.
@@ -71,36 +70,12 @@ fn criteria_of(req: &SearchRequest) -> Result<SearchCriteria, AppError> {
     })
 }
 
-/// A row as the list shows it (the same mapping as a folder page).
-fn summary_of(r: SummaryData) -> MessageSummary {
-    let head = mail_parser::MessageParser::default().parse_headers(&r.header);
-    let (from, to, subject, date) = match &head {
-        Some(h) => (
-            mime::addresses(h.from()).into_iter().next(),
-            mime::addresses(h.to()),
-            h.subject().unwrap_or_default().to_string(),
-            h.date().map(|d| d.to_timestamp()),
-        ),
-        None => (None, vec![], String::new(), None),
-    };
-    MessageSummary {
-        uid: r.uid,
-        from,
-        to,
-        subject,
-        date: date.or(r.internal_date).unwrap_or(0),
-        size: r.size,
-        flags: r.flags,
-        has_attachments: r.has_attachments,
-    }
-}
-
 fn hits_of(found: Vec<(String, SummaryData)>) -> Vec<SearchHit> {
     found
         .into_iter()
         .map(|(folder, row)| SearchHit {
             folder,
-            summary: summary_of(row),
+            summary: super::messages::summary_of(&row),
         })
         .collect()
 }

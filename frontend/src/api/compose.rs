@@ -1,19 +1,15 @@
 //! Writing mail: limits, uploads (with progress), replies prepared by the
 //! server, drafts, sending, and the addresses proposed while typing.
 
-use js_sys::{Function, Promise};
-use shared::ApiError;
 use shared::compose::{
     ComposeLimits, ComposeMode, PreparedMessage, SaveDraft, SavedDraft, SendRequest, SendResult,
     UploadedAttachment,
 };
 use shared::contacts::Suggestion;
 use shared::mail::encode_segment;
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, ProgressEvent, XmlHttpRequest};
+use web_sys::{File, XmlHttpRequest};
 
-use super::{Failure, Method, decode, error_from_answer, get_text, json, send_text};
+use super::{Failure, Method, decode, get_text, json, send_text};
 use crate::pages::links::mode_name;
 
 pub const UPLOAD_URL: &str = "/api/compose/attachments";
@@ -69,67 +65,26 @@ impl Upload {
     }
 }
 
-/// Uploads a file through `XMLHttpRequest` (`fetch` reports no upload
-/// progress): `on_progress` gets the fraction sent, `started` the handle to
-/// abort it.
+/// Uploads a file for the message being written, with its progress.
 pub async fn upload(
     file: &File,
     on_progress: impl Fn(f64) + 'static,
     started: impl FnOnce(Upload),
 ) -> Result<UploadedAttachment, Failure> {
-    let xhr = XmlHttpRequest::new().map_err(|_| Failure::Network)?;
-    xhr.open_with_async("POST", UPLOAD_URL, true)
-        .map_err(|_| Failure::Network)?;
-    if let Some(token) = super::csrf_token() {
-        let _ = xhr.set_request_header(shared::CSRF_HEADER, &token);
-    }
-    let _ = xhr.set_request_header("accept", "application/json");
-    let _ = xhr.set_request_header("x-filename", &encode_segment(&file.name()));
     let ct = file.type_();
-    let _ = xhr.set_request_header(
-        "content-type",
-        if ct.is_empty() {
-            "application/octet-stream"
-        } else {
-            &ct
-        },
-    );
-    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            on_progress(e.loaded() / e.total());
-        }
-    });
-    if let Ok(up) = xhr.upload() {
-        up.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    }
-    let mut done: Option<Closure<dyn FnMut()>> = None;
-    let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
-        let c = Closure::<dyn FnMut()>::new(move || {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        });
-        xhr.set_onloadend(Some(c.as_ref().unchecked_ref()));
-        done = Some(c);
-    });
-    xhr.send_with_opt_blob(Some(file))
-        .map_err(|_| Failure::Network)?;
-    started(Upload(xhr.clone()));
-    let _ = JsFuture::from(promise).await;
-    drop(done);
-    drop(progress);
-    let status = xhr.status().unwrap_or(0);
-    let text = xhr.response_text().ok().flatten().unwrap_or_default();
-    match status {
-        0 => Err(Failure::Network),
-        200..=299 => decode(&text),
-        s => {
-            let e = error_from_answer(s, &text);
-            Err(Failure::Api(
-                if s == 413 && !matches!(e, ApiError::MessageTooLarge { .. }) {
-                    ApiError::MessageTooLarge { max_bytes: 0 }
-                } else {
-                    e
-                },
-            ))
-        }
-    }
+    let ct = if ct.is_empty() {
+        "application/octet-stream".to_string()
+    } else {
+        ct
+    };
+    let name = encode_segment(&file.name());
+    super::upload::send_file(
+        UPLOAD_URL,
+        file,
+        &ct,
+        &[("x-filename", &name)],
+        on_progress,
+        |xhr| started(Upload(xhr)),
+    )
+    .await
 }

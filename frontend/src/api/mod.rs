@@ -12,6 +12,8 @@ pub mod filters;
 pub mod mail;
 pub mod prefs;
 pub mod session;
+#[cfg(any(feature = "compose", feature = "people"))]
+pub mod upload;
 
 use std::cell::RefCell;
 
@@ -61,7 +63,7 @@ pub fn forget_csrf_token(token: &str) {
 
 /// The session's anti-CSRF token, for requests not made with `fetch`
 /// (uploads with progress go through `XMLHttpRequest`).
-#[cfg(feature = "compose")]
+#[cfg(any(feature = "compose", feature = "people"))]
 pub fn csrf_token() -> Option<String> {
     CSRF_TOKEN.with(|t| t.borrow().clone())
 }

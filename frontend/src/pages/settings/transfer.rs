@@ -3,22 +3,18 @@
 //! `.eml` or `.mbox` file (uploaded through `XMLHttpRequest`, which reports
 //! its progress, like the attachments of a message).
 
-use js_sys::{Function, Promise};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::ApiError;
 use shared::bulk::ImportResult;
 use shared::mail::{Folder, encode_segment};
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, HtmlInputElement, ProgressEvent, XmlHttpRequest};
+use web_sys::{File, HtmlInputElement, XmlHttpRequest};
 
-use crate::api::{Failure, decode, error_from_answer};
+use crate::api::Failure;
 use crate::components::error_banner::ErrorBanner;
 use crate::i18n::people::{tp, use_trp};
 use crate::i18n::use_tr;
 use crate::state::folders::{FoldersCtx, display_name};
-use crate::state::session::{SessionState, use_session};
 
 /// The largest file imported: larger ones are refused before the upload.
 pub const MAX_IMPORT_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -84,7 +80,6 @@ enum ImportProblem {
 pub fn TransferSection(folders: FoldersCtx) -> impl IntoView {
     let trp = use_trp();
     let tr = use_tr();
-    let session = use_session();
     let export_folder = RwSignal::new(String::new());
     let import_folder = RwSignal::new(String::new());
     let file_ref = NodeRef::<leptos::html::Input>::new();
@@ -142,16 +137,11 @@ pub fn TransferSection(folders: FoldersCtx) -> impl IntoView {
         if folder.is_empty() {
             return;
         }
-        let token = match session.state.get_untracked() {
-            SessionState::LoggedIn(info) => Some(info.csrf_token),
-            _ => None,
-        };
         progress.set(Some(0.0));
         spawn_local(async move {
             let answer = upload(
                 &import_url(&folder),
                 &file,
-                token,
                 move |f| {
                     progress.try_set(Some(f));
                 },
@@ -303,64 +293,15 @@ pub fn TransferSection(folders: FoldersCtx) -> impl IntoView {
     }
 }
 
-/// Sends `file` to `url` with `XMLHttpRequest` (`fetch` reports no upload
-/// progress): `on_progress` gets the fraction sent, `started` the request
-/// (to abort it).
+/// Sends `file` to the import route, with its progress.
 async fn upload(
     url: &str,
     file: &File,
-    token: Option<String>,
     on_progress: impl Fn(f64) + 'static,
     started: impl FnOnce(XmlHttpRequest),
 ) -> Result<ImportResult, Failure> {
-    let xhr = XmlHttpRequest::new().map_err(|_| Failure::Network)?;
-    xhr.open_with_async("POST", url, true)
-        .map_err(|_| Failure::Network)?;
-    if let Some(token) = token {
-        let _ = xhr.set_request_header(shared::CSRF_HEADER, &token);
-    }
-    let _ = xhr.set_request_header("accept", "application/json");
-    let _ = xhr.set_request_header("content-type", content_type(&file.type_(), &file.name()));
-    let progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-        if e.length_computable() && e.total() > 0.0 {
-            on_progress(e.loaded() / e.total());
-        }
-    });
-    if let Ok(up) = xhr.upload() {
-        up.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-    }
-    let aborted = std::rc::Rc::new(std::cell::Cell::new(false));
-    let on_abort = {
-        let aborted = aborted.clone();
-        Closure::<dyn FnMut()>::new(move || aborted.set(true))
-    };
-    xhr.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
-    let mut done: Option<Closure<dyn FnMut()>> = None;
-    let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
-        let c = Closure::<dyn FnMut()>::new(move || {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        });
-        xhr.set_onloadend(Some(c.as_ref().unchecked_ref()));
-        done = Some(c);
-    });
-    xhr.send_with_opt_blob(Some(file))
-        .map_err(|_| Failure::Network)?;
-    started(xhr.clone());
-    let _ = JsFuture::from(promise).await;
-    drop(done);
-    drop(progress);
-    drop(on_abort);
-    if aborted.get() {
-        return Err(Failure::Aborted);
-    }
-    let status = xhr.status().unwrap_or(0);
-    let text = xhr.response_text().ok().flatten().unwrap_or_default();
-    match status {
-        0 => Err(Failure::Network),
-        200..=299 => decode(&text),
-        413 => Err(Failure::Api(ApiError::MessageTooLarge { max_bytes: 0 })),
-        s => Err(Failure::Api(error_from_answer(s, &text))),
-    }
+    let ct = content_type(&file.type_(), &file.name());
+    crate::api::upload::send_file(url, file, ct, &[], on_progress, started).await
 }
 
 #[cfg(test)]
