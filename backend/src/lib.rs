@@ -9,6 +9,7 @@ pub mod config;
 pub mod dav;
 pub mod error;
 pub mod events;
+pub mod ical;
 pub mod imap;
 pub mod mime;
 pub mod net;

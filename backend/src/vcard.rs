@@ -517,7 +517,7 @@ pub fn fold(line: &str) -> String {
 /// space or tab continues the previous one. Works on bytes, so a fold
 /// that cut a UTF-8 character is mended; a line that is not UTF-8 is read
 /// as Latin-1.
-fn unfold(data: &[u8]) -> Vec<String> {
+pub fn unfold(data: &[u8]) -> Vec<String> {
     let mut lines: Vec<Vec<u8>> = Vec::new();
     for raw in data.split(|b| *b == b'\n') {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);

@@ -59,6 +59,11 @@ pub enum ApiError {
     /// Someone changed this item elsewhere since it was read: nothing was
     /// overwritten; reload it and apply the change again.
     EditConflict,
+    /// The server does not allow this (a colleague's calendar opened
+    /// read-only, a calendar one may not share…).
+    Forbidden,
+    /// The item (an event, a calendar, a colleague) does not exist (any more).
+    NotFound,
     /// An uploaded attachment is no longer on the server (the session
     /// ended or the server restarted): attach the file again.
     AttachmentExpired,
@@ -74,9 +79,9 @@ impl ApiError {
             | ApiError::AccountDisabled
             | ApiError::PasswordExpired
             | ApiError::NotAuthenticated => 401,
-            ApiError::CsrfRejected => 403,
+            ApiError::CsrfRejected | ApiError::Forbidden => 403,
             ApiError::TooManyAttempts { .. } => 429,
-            ApiError::FolderNotFound | ApiError::MessageNotFound => 404,
+            ApiError::FolderNotFound | ApiError::MessageNotFound | ApiError::NotFound => 404,
             ApiError::QuotaExceeded => 507,
             ApiError::InvalidRequest { .. } | ApiError::InvalidFilters { .. } => 400,
             ApiError::ForeignFilters | ApiError::ConfirmDelete { .. } => 409,

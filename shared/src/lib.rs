@@ -3,6 +3,7 @@
 //! both sides need (such as the folder role ordering) may.
 
 pub mod bulk;
+pub mod calendar;
 pub mod compose;
 pub mod contacts;
 pub mod error;

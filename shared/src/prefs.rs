@@ -69,6 +69,12 @@ pub struct Preferences {
     /// Searches kept in the folder tree.
     #[serde(default)]
     pub saved_searches: Vec<SavedSearch>,
+    /// Calendars hidden from the views (their ids).
+    #[serde(default)]
+    pub hidden_calendars: Vec<String>,
+    /// Colleagues' calendars the user opened (their ids).
+    #[serde(default)]
+    pub other_calendars: Vec<String>,
 }
 
 /// A search the user named and kept.
@@ -100,6 +106,8 @@ impl Default for Preferences {
             offline_folders: Vec::new(),
             conversations: false,
             saved_searches: Vec::new(),
+            hidden_calendars: Vec::new(),
+            other_calendars: Vec::new(),
         }
     }
 }
@@ -115,6 +123,11 @@ impl Preferences {
         self.offline_folders
             .retain(|f| !f.is_empty() && !f.chars().any(char::is_control));
         self.offline_folders.dedup();
+        for list in [&mut self.hidden_calendars, &mut self.other_calendars] {
+            list.retain(|c| !c.is_empty() && !c.chars().any(char::is_control));
+            list.dedup();
+            list.truncate(100);
+        }
         self.saved_searches.retain(|s| !s.name.trim().is_empty());
         self.saved_searches.truncate(50);
         for s in &mut self.saved_searches {

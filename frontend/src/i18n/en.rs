@@ -118,6 +118,12 @@ fn api_error(e: &ApiError) -> String {
         ApiError::EditConflict => {
             "This item was changed elsewhere meanwhile. Nothing was overwritten: the current version is shown, make your change again.".into()
         }
+        ApiError::Forbidden => {
+            "The server does not allow this: this calendar may be read-only for you. Ask its owner for the rights.".into()
+        }
+        ApiError::NotFound => {
+            "This item does not exist (any more): it may have been deleted elsewhere. Reload the page.".into()
+        }
         ApiError::AttachmentExpired => {
             "An attachment is no longer on the server. Attach the file again.".into()
         }
@@ -256,6 +262,7 @@ pub const EN: Tr = Tr {
     continue_draft: "Continue this draft",
     add_to_contacts: "Add to contacts",
     contacts: "Contacts",
+    calendar: "Calendar",
     settings: "Settings",
 
     junk: "Junk",

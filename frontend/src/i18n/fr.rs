@@ -125,6 +125,12 @@ fn api_error(e: &ApiError) -> String {
         ApiError::EditConflict => {
             "Cet élément a été modifié ailleurs entre-temps. Rien n'a été écrasé : la version actuelle est affichée, refaites votre modification.".into()
         }
+        ApiError::Forbidden => {
+            "Le serveur n'autorise pas cette action : cet agenda est peut-être en lecture seule pour vous. Demandez les droits à son propriétaire.".into()
+        }
+        ApiError::NotFound => {
+            "Cet élément n'existe pas ou plus : il a peut-être été supprimé ailleurs. Actualisez la page.".into()
+        }
         ApiError::AttachmentExpired => {
             "Une pièce jointe n'est plus disponible sur le serveur. Joignez le fichier à nouveau.".into()
         }
@@ -266,6 +272,7 @@ pub const FR: Tr = Tr {
     continue_draft: "Continuer ce brouillon",
     add_to_contacts: "Ajouter aux contacts",
     contacts: "Contacts",
+    calendar: "Agenda",
     settings: "Paramètres",
 
     junk: "Indésirable",
