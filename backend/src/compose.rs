@@ -385,6 +385,53 @@ pub fn build(
         .map_err(|_| ComposeError::InvalidAddress("message".into()))
 }
 
+/// An iMIP message (RFC 6047): a short text for people whose program
+/// does not read invitations, and the iCalendar part with its `method`.
+#[allow(clippy::too_many_arguments)]
+pub fn build_imip(
+    sender: &Sender,
+    to: &[Address],
+    subject: &str,
+    text: &str,
+    ics: &str,
+    method: &str,
+    message_id: &str,
+    date: i64,
+) -> Result<Vec<u8>, ComposeError> {
+    let from = mb_address(&Address {
+        name: Some(sender.name.clone()),
+        email: sender.email.clone(),
+    })?;
+    let to = address_list(to)?.ok_or(ComposeError::NoRecipient)?;
+    let subject: String = subject
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut b = MessageBuilder::new()
+        .from(from)
+        .to(to)
+        .subject(Text::new(subject))
+        .date(Date::new(date))
+        .header("MIME-Version", Raw::new("1.0"))
+        .header("User-Agent", Raw::new("Facteur"));
+    if let Some(id) = clean_id(message_id) {
+        b = b.message_id(MessageId::new(id));
+    }
+    let method: String = method.chars().filter(char::is_ascii_alphabetic).collect();
+    let calendar = ContentType::new("text/calendar")
+        .attribute("charset", "utf-8")
+        .attribute("method", method);
+    b.body(MimePart::new(
+        "multipart/alternative",
+        vec![
+            MimePart::new("text/plain", BodyPart::Text(text.to_string().into())),
+            MimePart::new(calendar, BodyPart::Text(ics.to_string().into())),
+        ],
+    ))
+    .write_to_vec()
+    .map_err(|_| ComposeError::InvalidAddress("message".into()))
+}
+
 /// The MIME type of a part, lower-cased, as the reading pane lists it.
 fn part_content_type(part: &mail_parser::MessagePart<'_>) -> String {
     part.content_type()

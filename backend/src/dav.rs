@@ -113,6 +113,11 @@ pub struct DavProp {
     /// The elements directly inside it as (namespace, name), for
     /// `resourcetype` and `supported-*-set`.
     pub children: Vec<(String, String)>,
+    /// Every element inside it as (namespace, name), for privilege sets.
+    pub descendants: Vec<(String, String)>,
+    /// Its XML as the server wrote it, for structured values (sharing
+    /// invitations, ACLs).
+    pub xml: String,
 }
 
 /// One `response` of a multistatus answer.
@@ -209,6 +214,18 @@ pub fn parse_multistatus(xml: &str) -> Result<Vec<DavResponse>, DavError> {
                                     )
                                 })
                                 .collect(),
+                            descendants: p
+                                .descendants()
+                                .skip(1)
+                                .filter(roxmltree::Node::is_element)
+                                .map(|n| {
+                                    (
+                                        n.tag_name().namespace().unwrap_or("").to_string(),
+                                        n.tag_name().name().to_string(),
+                                    )
+                                })
+                                .collect(),
+                            xml: xml.get(p.range()).unwrap_or("").to_string(),
                         });
                     }
                 }
@@ -266,6 +283,13 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~')
     .remove(b'@');
+
+/// Percent-decoding (invalid UTF-8 is replaced).
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
 
 /// A path segment percent-encoded.
 pub fn encode_segment(s: &str) -> String {
@@ -357,7 +381,7 @@ impl DavReply {
     }
 
     /// `Ok(self)` on 2xx, else the error the status means.
-    fn check(self) -> Result<Self, DavError> {
+    pub fn check(self) -> Result<Self, DavError> {
         match self.status.as_u16() {
             200..=299 => Ok(self),
             401 => Err(DavError::AuthenticationFailed),

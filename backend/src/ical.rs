@@ -261,7 +261,7 @@ impl Component {
 fn parse_line(line: &str) -> Option<Prop> {
     let mut chars = line.char_indices().peekable();
     let mut name_end = None;
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in chars.by_ref() {
         if c == ';' || c == ':' {
             name_end = Some((i, c));
             break;
@@ -835,6 +835,9 @@ pub fn occurrences(
         let Some(start) = ev.get("DTSTART").and_then(Stamp::read) else {
             continue;
         };
+        // calcard pairs an override with its series only when their
+        // SEQUENCE match; clients bump it in one and not the other.
+        ev.remove("SEQUENCE");
         // calcard reads `…Z` times in the default zone: name UTC instead.
         for p in ev.props.iter_mut() {
             if matches!(
@@ -1175,7 +1178,7 @@ pub fn apply(
         ev.remove("ORGANIZER");
     }
     let seq: u32 = ev.text("SEQUENCE").trim().parse().unwrap_or(0);
-    if moved && ev.get("SEQUENCE").is_some() || moved && !data.attendees.is_empty() {
+    if moved && (ev.get("SEQUENCE").is_some() || !data.attendees.is_empty()) {
         ev.set(Prop::new("SEQUENCE", (seq + 1).to_string()));
     }
     let now = now_stamp();
@@ -1193,10 +1196,10 @@ pub fn apply_rule(ev: &mut Component, r: Option<&Recurrence>, start: &Stamp) -> 
             ev.remove("RDATE");
         }
         Some(r) => {
-            if let Some(other) = &r.other {
-                if ev.get("RRULE").is_some_and(|p| &p.value == other) {
-                    return Ok(());
-                }
+            if let Some(other) = &r.other
+                && ev.get("RRULE").is_some_and(|p| &p.value == other)
+            {
+                return Ok(());
             }
             ev.set(Prop::new("RRULE", rule_for(r, start)?));
         }
@@ -1396,10 +1399,9 @@ pub fn split_following(
 pub fn delete_this(cal: &mut Component, rid: When) -> Result<(), String> {
     cal.children.retain(|c| {
         c.name != "VEVENT"
-            || !c
-                .get("RECURRENCE-ID")
+            || c.get("RECURRENCE-ID")
                 .and_then(Stamp::read)
-                .is_some_and(|s| s.when() == rid)
+                .is_none_or(|s| s.when() != rid)
     });
     let master = cal.master_mut().ok_or("événement vide")?;
     let (mstart, _) = span(master).ok_or("événement sans date")?;
@@ -1415,12 +1417,11 @@ pub fn add_timezones(cal: &mut Component) {
     let mut needed: Vec<(Tz, i32)> = Vec::new();
     for c in cal.flatten() {
         for p in &c.props {
-            if let (Some(name), Some(s)) = (p.param("TZID"), Stamp::read(p)) {
-                if let Some(tz) = zone(name) {
-                    if !needed.iter().any(|(t, _)| *t == tz) {
-                        needed.push((tz, s.local.year()));
-                    }
-                }
+            if let (Some(name), Some(s)) = (p.param("TZID"), Stamp::read(p))
+                && let Some(tz) = zone(name)
+                && !needed.iter().any(|(t, _)| *t == tz)
+            {
+                needed.push((tz, s.local.year()));
             }
         }
     }

@@ -922,6 +922,23 @@ impl ImapConn {
         uid: u32,
         mark_seen: bool,
     ) -> Result<FullMessage, ImapError> {
+        match self.message_once(path, uid, mark_seen).await {
+            // A message delivered after the folder was selected may not be
+            // visible until the server has announced it: NOOP, once more.
+            Err(ImapError::NoSuchMessage) => {
+                self.noop().await?;
+                self.message_once(path, uid, mark_seen).await
+            }
+            other => other,
+        }
+    }
+
+    async fn message_once(
+        &mut self,
+        path: &str,
+        uid: u32,
+        mark_seen: bool,
+    ) -> Result<FullMessage, ImapError> {
         self.select(path).await?;
         let item = if mark_seen { "BODY[]" } else { "BODY.PEEK[]" };
         let cmd = format!("UID FETCH {uid} (UID FLAGS RFC822.SIZE INTERNALDATE {item})");

@@ -2,6 +2,7 @@
 //! and the adapters' domain operations.
 
 pub mod bulk;
+pub mod calendar;
 pub mod compose;
 pub mod contacts;
 pub mod filters;
@@ -58,6 +59,23 @@ use crate::{AppState, auth::Json, error::AppError};
         filters::get,
         filters::save,
         filters::dry_run,
+        calendar::list,
+        calendar::create,
+        calendar::change,
+        calendar::delete,
+        calendar::open_other,
+        calendar::share,
+        calendar::unshare,
+        calendar::events,
+        calendar::event,
+        calendar::create_event,
+        calendar::update_event,
+        calendar::delete_event,
+        calendar::import,
+        calendar::export,
+        calendar::free_busy,
+        calendar::invitation,
+        calendar::answer_invitation,
         contacts::list,
         contacts::create,
         contacts::update,
@@ -163,6 +181,37 @@ pub fn api_router() -> Router<AppState> {
             "/folders/{folder}/messages/{uid}/attachments/{part}",
             get(messages::attachment),
         )
+        .route(
+            "/folders/{folder}/messages/{uid}/invitation",
+            get(calendar::invitation).post(calendar::answer_invitation),
+        )
+        .route("/calendars", get(calendar::list).post(calendar::create))
+        .route("/calendars/events", get(calendar::events))
+        .route("/calendars/others", post(calendar::open_other))
+        .route("/calendars/freebusy", post(calendar::free_busy))
+        .route(
+            "/calendars/{cal}",
+            axum::routing::patch(calendar::change).delete(calendar::delete),
+        )
+        .route("/calendars/{cal}/shares", post(calendar::share))
+        .route(
+            "/calendars/{cal}/shares/{who}",
+            axum::routing::delete(calendar::unshare),
+        )
+        .route("/calendars/{cal}/events", post(calendar::create_event))
+        .route(
+            "/calendars/{cal}/events/{id}",
+            get(calendar::event)
+                .put(calendar::update_event)
+                .delete(calendar::delete_event),
+        )
+        .route(
+            "/calendars/{cal}/import",
+            post(calendar::import).layer(axum::extract::DefaultBodyLimit::max(
+                calendar::MAX_IMPORT_BYTES,
+            )),
+        )
+        .route("/calendars/{cal}/export", get(calendar::export))
         .route("/contacts", get(contacts::list).post(contacts::create))
         .route(
             "/contacts/import",

@@ -56,7 +56,12 @@ pub async fn get(auth: Authed) -> AppResult<Json<Preferences>> {
     (status = 400, body = ApiError),
     (status = 502, body = ApiError, description = "le serveur ne conserve pas les préférences"),
 ))]
-pub async fn put(auth: Authed, Json(mut prefs): Json<Preferences>) -> AppResult<Json<Preferences>> {
+pub async fn put(auth: Authed, Json(prefs): Json<Preferences>) -> AppResult<Json<Preferences>> {
+    Ok(Json(store(&auth, prefs).await?))
+}
+
+/// Checks and stores the preferences; returns them as stored.
+pub async fn store(auth: &Authed, mut prefs: Preferences) -> AppResult<Preferences> {
     prefs
         .normalize(&auth.data.email)
         .map_err(|detail| ApiError::InvalidRequest { detail })?;
@@ -72,5 +77,5 @@ pub async fn put(auth: Authed, Json(mut prefs): Json<Preferences>) -> AppResult<
         Box::pin(async move { c.set_metadata(ENTRY, Some(&text)).await })
     })
     .await?;
-    Ok(Json(prefs))
+    Ok(prefs)
 }
