@@ -225,7 +225,7 @@ pub fn parse_multistatus(xml: &str) -> Result<Vec<DavResponse>, DavError> {
                                     )
                                 })
                                 .collect(),
-                            xml: xml.get(p.range()).unwrap_or("").to_string(),
+                            xml: self_contained(p, xml),
                         });
                     }
                 }
@@ -241,6 +241,26 @@ pub fn parse_multistatus(xml: &str) -> Result<Vec<DavResponse>, DavError> {
         });
     }
     Ok(out)
+}
+
+/// An element's XML as written, with the namespaces in scope declared on
+/// it, so that it parses on its own.
+fn self_contained(n: roxmltree::Node<'_, '_>, doc: &str) -> String {
+    let text = doc.get(n.range()).unwrap_or("");
+    let name_end = text
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(text.len());
+    let mut decls = String::new();
+    for ns in n.namespaces() {
+        let attr = match ns.name() {
+            Some(prefix) => format!(" xmlns:{prefix}=\"{}\"", xml_escape(ns.uri())),
+            None => format!(" xmlns=\"{}\"", xml_escape(ns.uri())),
+        };
+        if !text.contains(attr.trim()) {
+            decls.push_str(&attr);
+        }
+    }
+    format!("{}{decls}{}", &text[..name_end], &text[name_end..])
 }
 
 fn is(n: roxmltree::Node<'_, '_>, ns: &str, name: &str) -> bool {

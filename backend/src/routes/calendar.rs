@@ -1933,7 +1933,12 @@ pub fn parse_schedule_response(
         let data: String = resp
             .descendants()
             .find(|n| n.tag_name().name() == "calendar-data")
-            .map(|n| n.descendants().filter_map(|t| t.text()).collect())
+            .map(|n| {
+                n.descendants()
+                    .filter(|t| t.is_text())
+                    .filter_map(|t| t.text())
+                    .collect()
+            })
             .unwrap_or_default();
         let Some(entry) = out.iter_mut().find(|f| f.email == who) else {
             continue;
