@@ -4,8 +4,9 @@
 # size, API latencies next to a plain IMAP client's (the floor), backend
 # memory, the cold load to the first row in Chromium, the number of row
 # elements in the DOM after scrolling to the bottom, the time and storage
-# to keep the 200 most recent messages for offline reading, and
-# Lighthouse's scores on the login page.
+# to keep the 200 most recent messages for offline reading, the calendar
+# (a month with 500 events: API and drawing times, the bundle's size),
+# and Lighthouse's scores on the login page.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -26,6 +27,8 @@ start_facteur "$CARGO_TARGET_DIR/server/facteur" 8390 "$root/tests/results/bench
 step "browser"
 browser=$(FACTEUR_URL=http://127.0.0.1:8390 node tests/e2e/bench.mjs)
 echo "$browser"
+step "calendar: a month with 500 events"
+FACTEUR_URL=http://127.0.0.1:8390 FACTEUR_DIST_DIR="$root/dist" node tests/e2e/bench-calendar.mjs || echo "calendar figures could not be measured (see above)"
 step "API and floor"
 # shellcheck disable=SC2046
 env $(echo "$browser" | grep '^BENCH_') FACTEUR_URL=http://127.0.0.1:8390 FACTEUR_PID=$facteur_pid \

@@ -21,6 +21,7 @@ step() {
 #   filters.html  the `filters` feature: /filters
 #   compose.html  the `compose` feature: /compose
 #   people.html   the `people` feature: /contacts, /settings
+#   calendar.html the `calendar` feature: /calendar
 build_frontend() {
   local log="$CARGO_TARGET_DIR/trunk.log" bundle extra page links css
   mkdir -p "$CARGO_TARGET_DIR"
@@ -28,7 +29,7 @@ build_frontend() {
     tail -n 60 "$log"
     return 1
   }
-  for bundle in filters compose people; do
+  for bundle in filters compose people calendar; do
     extra="$CARGO_TARGET_DIR/dist-$bundle"
     page="$root/.$bundle.html"
     # Its styles: style/<bundle>.css and style/<bundle>-*.css.

@@ -18,8 +18,8 @@ cargo fmt --all --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The filters page is built into its own bundle (the `filters` feature).
-cargo clippy -p frontend --all-targets --features filters,compose,people --locked -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown --all-targets --features filters,compose,people --locked -- -D warnings
+cargo clippy -p frontend --all-targets --features filters,compose,people,calendar --locked -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown --all-targets --features filters,compose,people,calendar --locked -- -D warnings
 
 step "web app (trunk, release)"
 build_frontend
@@ -38,12 +38,12 @@ tests/servers.sh start
 
 step "unit and integration tests"
 cargo test --workspace --locked
-cargo test -p frontend --features filters,compose,people --locked
+cargo test -p frontend --features filters,compose,people,calendar --locked
 
 if grep -q wasm_bindgen_test frontend/src -r 2>/dev/null; then
   step "frontend tests in Chromium (wasm-bindgen-test)"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo test -p frontend --target wasm32-unknown-unknown --features filters,compose,people --locked
+    cargo test -p frontend --target wasm32-unknown-unknown --features filters,compose,people,calendar --locked
 fi
 
 step "browser tests (Playwright, headless Chromium)"

@@ -92,13 +92,14 @@ pub struct Assets {
 
 /// The first segment of the app routes that have a bundle of their own,
 /// and its page: the filters (`filters.html`), writing mail
-/// (`compose.html`), the address book and the settings (`people.html`).
-/// The service worker gets the same table.
-pub const BUNDLE_PAGES: [(&str, &str); 4] = [
+/// (`compose.html`), the address book and the settings (`people.html`),
+/// the calendar (`calendar.html`). The service worker gets the same table.
+pub const BUNDLE_PAGES: [(&str, &str); 5] = [
     ("filters", "/filters.html"),
     ("compose", "/compose.html"),
     ("contacts", "/people.html"),
     ("settings", "/people.html"),
+    ("calendar", "/calendar.html"),
 ];
 
 /// Extensions of files: a missing one is a 404, not a route of the app
@@ -658,7 +659,7 @@ mod tests {
         );
         // The same table as `bundle_page`.
         assert!(sw.contains(
-            r#"const BUNDLES = [["filters","/filters.html"],["compose","/compose.html"],["contacts","/people.html"],["settings","/people.html"]];"#
+            r#"const BUNDLES = [["filters","/filters.html"],["compose","/compose.html"],["contacts","/people.html"],["settings","/people.html"],["calendar","/calendar.html"]];"#
         ));
         assert!(sw.contains(pwa::SW_TEMPLATE));
 

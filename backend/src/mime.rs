@@ -50,6 +50,7 @@ pub fn to_message(raw: &[u8], env: Envelope<'_>, allow_remote: bool) -> Message 
             remote_content_blocked: false,
             attachments: vec![],
             list_id: None,
+            invitation: false,
         };
     };
 
@@ -133,6 +134,14 @@ pub fn to_message(raw: &[u8], env: Envelope<'_>, allow_remote: bool) -> Message 
         remote_content_blocked: blocked,
         attachments,
         list_id: parsed.header_raw("List-Id").and_then(list_id),
+        invitation: parsed.parts.iter().any(|p| {
+            p.content_type().is_some_and(|c| {
+                let sub = c.subtype().unwrap_or("");
+                (c.ctype().eq_ignore_ascii_case("text") && sub.eq_ignore_ascii_case("calendar"))
+                    || (c.ctype().eq_ignore_ascii_case("application")
+                        && sub.eq_ignore_ascii_case("ics"))
+            })
+        }),
     }
 }
 

@@ -9,12 +9,14 @@
 //! filter rules and the out-of-office reply. `/compose[?…]` (see
 //! [`crate::pages::links`]): writing mail, in the compose bundle;
 //! `/contacts`, `/settings`: the address book and the settings, in the
-//! people bundle.
+//! people bundle; `/calendar`: the calendar, in the calendar bundle.
 
 use leptos::prelude::*;
 use shared::mail::encode_segment;
 
 use crate::i18n::t;
+#[cfg(feature = "calendar")]
+use crate::pages::calendar::CalendarPage;
 #[cfg(feature = "compose")]
 use crate::pages::compose::ComposePage;
 #[cfg(feature = "filters")]
@@ -40,6 +42,7 @@ pub enum Page {
     Compose,
     Contacts,
     Settings,
+    Calendar,
     /// `/` and `/mail`: go to [`HOME`].
     Home,
     NotFound,
@@ -54,6 +57,7 @@ pub fn page_for(path: &str) -> Page {
         "/compose" => Page::Compose,
         "/contacts" => Page::Contacts,
         "/settings" => Page::Settings,
+        "/calendar" => Page::Calendar,
         p if p.starts_with("/mail/") => Page::Mail,
         _ => Page::NotFound,
     }
@@ -71,7 +75,12 @@ pub fn App() -> impl IntoView {
     // logged in.
     Effect::new(move |_| match (page.get(), session.state.get()) {
         (
-            Page::Mail | Page::Filters | Page::Compose | Page::Contacts | Page::Settings,
+            Page::Mail
+            | Page::Filters
+            | Page::Compose
+            | Page::Contacts
+            | Page::Settings
+            | Page::Calendar,
             SessionState::LoggedOut(reason),
         ) => {
             let to = if reason == LoggedOutReason::LoggedOut {
@@ -99,6 +108,7 @@ pub fn App() -> impl IntoView {
         Page::Compose => compose_page(Page::Compose),
         Page::Contacts => people_page(Page::Contacts),
         Page::Settings => people_page(Page::Settings),
+        Page::Calendar => calendar_page(),
         // Home: on its way to the inbox.
         Page::Home | Page::NotFound => (page.get() == Page::NotFound).then(NotFound).into_any(),
     };
@@ -151,10 +161,27 @@ fn people_page(_page: Page) -> AnyView {
     ().into_any()
 }
 
+/// The calendar lives in the calendar bundle (calendar.html, `calendar`).
+#[cfg(feature = "calendar")]
+fn calendar_page() -> AnyView {
+    CalendarPage().into_any()
+}
+
+#[cfg(not(feature = "calendar"))]
+fn calendar_page() -> AnyView {
+    load_other_bundle();
+    ().into_any()
+}
+
 /// Loads the current address again from the server, which answers with the
 /// bundle that has its page.
 #[cfg_attr(
-    all(feature = "filters", feature = "compose", feature = "people"),
+    all(
+        feature = "filters",
+        feature = "compose",
+        feature = "people",
+        feature = "calendar"
+    ),
     allow(dead_code)
 )]
 fn load_other_bundle() {
@@ -195,6 +222,8 @@ mod tests {
         assert_eq!(page_for("/compose"), Page::Compose);
         assert_eq!(page_for("/contacts/"), Page::Contacts);
         assert_eq!(page_for("/settings"), Page::Settings);
+        assert_eq!(page_for("/calendar"), Page::Calendar);
+        assert_eq!(page_for("/calendar/"), Page::Calendar);
         assert_eq!(page_for("/nope"), Page::NotFound);
     }
 }

@@ -279,7 +279,7 @@ pub struct Occurrence {
     pub tentative: bool,
 }
 
-/// `GET /api/calendars/events?from=&to=&calendars=`.
+/// `GET /api/calendars/events?start=&end=&calendars=` (ms; ids comma-separated).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccurrenceList {

@@ -160,6 +160,11 @@ pub struct Message {
     /// The mailing list it came through (the id in `List-Id`, RFC 2919).
     #[serde(default)]
     pub list_id: Option<String>,
+    /// It carries a calendar invitation, reply or cancellation (a
+    /// `text/calendar` part): the reading pane shows its card
+    /// (`GET …/invitation`).
+    #[serde(default)]
+    pub invitation: bool,
 }
 
 /// `POST /api/folders/{folder}/messages/flags`.

@@ -70,13 +70,14 @@ impl Lang {
 
 /// The web app manifest.
 pub fn manifest(brand: &str, lang: Lang) -> String {
-    let (code, description, new_message, write, contacts) = match lang {
+    let (code, description, new_message, write, contacts, calendar) = match lang {
         Lang::Fr => (
             "fr",
             "Votre messagerie : lisez, écrivez et classez vos courriels, même hors connexion.",
             "Nouveau message",
             "Écrire",
             "Contacts",
+            "Agenda",
         ),
         Lang::En => (
             "en",
@@ -84,6 +85,7 @@ pub fn manifest(brand: &str, lang: Lang) -> String {
             "New message",
             "Write",
             "Contacts",
+            "Calendar",
         ),
     };
     let png = |src: &str, size: u32, purpose: &str| {
@@ -126,6 +128,11 @@ pub fn manifest(brand: &str, lang: Lang) -> String {
             {
                 "name": contacts,
                 "url": "/contacts",
+                "icons": [png("/icons/icon-192.png", 192, "any")],
+            },
+            {
+                "name": calendar,
+                "url": "/calendar",
                 "icons": [png("/icons/icon-192.png", 192, "any")],
             },
         ],
@@ -227,6 +234,8 @@ mod tests {
         assert_eq!(shortcuts[0]["url"], "/compose");
         assert_eq!(shortcuts[1]["name"], "Contacts");
         assert_eq!(shortcuts[1]["url"], "/contacts");
+        assert_eq!(shortcuts[2]["name"], "Agenda");
+        assert_eq!(shortcuts[2]["url"], "/calendar");
     }
 
     #[test]

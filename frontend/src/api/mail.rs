@@ -27,6 +27,11 @@ pub fn raw_url(folder: &str, uid: u32) -> String {
     format!("{}/{uid}/raw", folder_base(folder))
 }
 
+/// The invitation a message carries (`GET` the card, `POST` an answer).
+pub fn invitation_url(folder: &str, uid: u32) -> String {
+    format!("{}/{uid}/invitation", folder_base(folder))
+}
+
 /// One attachment (a download link).
 pub fn attachment_url(folder: &str, uid: u32, part: u32) -> String {
     format!("{}/{uid}/attachments/{part}", folder_base(folder))

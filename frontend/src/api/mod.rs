@@ -3,6 +3,8 @@
 //! decoded from any non-2xx answer, and network failures told apart.
 //! One module per API area, like `shared`.
 
+#[cfg(feature = "calendar")]
+pub mod calendar;
 #[cfg(feature = "compose")]
 pub mod compose;
 #[cfg(feature = "people")]
@@ -145,10 +147,17 @@ pub enum Method {
     Get,
     Post,
     #[cfg_attr(
-        not(any(feature = "filters", feature = "compose", feature = "people")),
+        not(any(
+            feature = "filters",
+            feature = "compose",
+            feature = "people",
+            feature = "calendar"
+        )),
         allow(dead_code)
     )]
     Put,
+    #[cfg_attr(not(feature = "calendar"), allow(dead_code))]
+    Patch,
     Delete,
 }
 
@@ -158,6 +167,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         }
     }
@@ -262,7 +272,7 @@ pub async fn get_text(url: &str, ticket: Option<&Ticket>) -> Result<String, Fail
     send(Method::Get, url, None, ticket).await
 }
 
-/// `method url` with an optional JSON body → the body text. Not
+/// `method url` with an optional JSON body (also on `DELETE`) → the body text. Not
 /// abortable: a change the user asked for goes through.
 pub async fn send_text(method: Method, url: &str, body: Option<String>) -> Result<String, Failure> {
     send(method, url, body, None).await

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use shared::mail::{Address, Message};
 
 use crate::api::mail::{attachment_url, raw_url};
+use crate::components::invitation_card::InvitationCard;
 use crate::format::{format_full_date, format_size, local_seconds};
 use crate::i18n::{Tr, t, use_tr};
 use crate::linkify::{Segment, linkify};
@@ -241,6 +242,7 @@ pub fn MessageView(
                     }
                 })}
             </div>
+            {message.invitation.then(|| view! { <InvitationCard folder=folder.clone() uid /> })}
             {message.remote_content_blocked.then(|| view! {
                 <div class="remote-bar" role="status">
                     <p>{t(|t| t.remote_blocked)}</p>

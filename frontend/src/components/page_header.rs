@@ -1,4 +1,4 @@
-//! The header of the compose and people bundles' pages: back to the mail, the other
+//! The header of the compose, people and calendar bundles' pages: back to the mail, the other
 //! pages, the language switch, log out.
 
 use leptos::prelude::*;
@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::app::HOME;
 use crate::components::lang_switch::LangSwitch;
 use crate::i18n::{t, write::tw};
-use crate::pages::links::{CONTACTS_PATH, SETTINGS_PATH};
+use crate::pages::links::{CALENDAR_PATH, CONTACTS_PATH, SETTINGS_PATH};
 use crate::state::session::use_session;
 
 /// Which page is shown (its link is marked current).
@@ -14,7 +14,11 @@ use crate::state::session::use_session;
 pub enum Here {
     #[cfg_attr(not(feature = "compose"), allow(dead_code))]
     Compose,
+    #[cfg_attr(not(feature = "people"), allow(dead_code))]
     Contacts,
+    #[cfg_attr(not(feature = "calendar"), allow(dead_code))]
+    Calendar,
+    #[cfg_attr(not(feature = "people"), allow(dead_code))]
     Settings,
 }
 
@@ -33,6 +37,9 @@ pub fn PageHeader(here: Here) -> impl IntoView {
                 </a>
                 <a class="button" href=CONTACTS_PATH aria-current=current(Here::Contacts)>
                     {tw(|t| t.contacts)}
+                </a>
+                <a class="button" href=CALENDAR_PATH aria-current=current(Here::Calendar)>
+                    {t(|t| t.calendar)}
                 </a>
                 <a class="button" href=SETTINGS_PATH aria-current=current(Here::Settings)>
                     {tw(|t| t.settings)}

@@ -2,11 +2,13 @@
 //! a translation left out is a compile error. Components read the current
 //! table through [`use_tr`], which follows the language signal.
 
+#[cfg(feature = "calendar")]
+pub mod calendar;
 mod en;
 mod fr;
 #[cfg(feature = "people")]
 pub mod people;
-#[cfg(any(feature = "compose", feature = "people"))]
+#[cfg(any(feature = "compose", feature = "people", feature = "calendar"))]
 pub mod write;
 
 use leptos::prelude::*;
@@ -185,6 +187,38 @@ pub struct Tr {
     pub continue_draft: &'static str,
     pub add_to_contacts: &'static str,
     pub contacts: &'static str,
+    /// The calendar page's link ("Agenda").
+    pub calendar: &'static str,
+    // Invitations in a message (the card above it).
+    pub inv_request: &'static str,
+    pub inv_reply: &'static str,
+    pub inv_cancel: &'static str,
+    pub inv_when: &'static str,
+    pub inv_where: &'static str,
+    pub inv_organizer: &'static str,
+    pub inv_attendees: &'static str,
+    pub inv_all_day: &'static str,
+    pub inv_recurring: &'static str,
+    pub inv_accept: &'static str,
+    pub inv_maybe: &'static str,
+    pub inv_decline: &'static str,
+    pub inv_answer_label: &'static str,
+    pub inv_accepted: &'static str,
+    pub inv_tentative_status: &'static str,
+    pub inv_declined: &'static str,
+    pub inv_needs_action: &'static str,
+    pub inv_my_accepted: &'static str,
+    pub inv_my_tentative: &'static str,
+    pub inv_my_declined: &'static str,
+    pub inv_sent: &'static str,
+    pub inv_no_clash: &'static str,
+    pub inv_clash: &'static str,
+    pub inv_outdated: &'static str,
+    pub inv_applied: &'static str,
+    pub inv_not_in_calendar: &'static str,
+    pub inv_cancelled: &'static str,
+    pub inv_apply_cancel: &'static str,
+    pub inv_open_calendar: &'static str,
     pub settings: &'static str,
 
     // Organising.

@@ -12,6 +12,7 @@ use shared::mail::encode_segment;
 
 pub const COMPOSE_PATH: &str = "/compose";
 pub const CONTACTS_PATH: &str = "/contacts";
+pub const CALENDAR_PATH: &str = "/calendar";
 pub const SETTINGS_PATH: &str = "/settings";
 
 /// The name of a mode in the address.

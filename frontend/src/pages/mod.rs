@@ -1,7 +1,9 @@
 //! One module per screen: the login page, the mail pages, the filters,
 //! writing mail (compose bundle), the address book and the settings
-//! (people bundle).
+//! (people bundle), the calendar (calendar bundle).
 
+#[cfg(feature = "calendar")]
+pub mod calendar;
 #[cfg(feature = "compose")]
 pub mod compose;
 #[cfg(feature = "people")]

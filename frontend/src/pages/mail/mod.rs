@@ -20,7 +20,9 @@ use crate::components::{
 };
 use crate::i18n::{t, use_tr};
 use crate::pages::filters_link::FILTERS_PATH;
-use crate::pages::links::{COMPOSE_PATH, CONTACTS_PATH, SETTINGS_PATH, answer_href, go};
+use crate::pages::links::{
+    CALENDAR_PATH, COMPOSE_PATH, CONTACTS_PATH, SETTINGS_PATH, answer_href, go,
+};
 use crate::router::use_router;
 use crate::state::folders::{display_name, provide_folders};
 use crate::state::mailbox::MailboxCtx;
@@ -342,6 +344,7 @@ fn MailShell() -> impl IntoView {
                     <offline::OutboxPane outbox_ctx />
                     <ul class="more-links">
                         <li><a href=CONTACTS_PATH>{t(|t| t.contacts)}</a></li>
+                        <li><a href=CALENDAR_PATH>{t(|t| t.calendar)}</a></li>
                         <li><a href=SETTINGS_PATH>{t(|t| t.settings)}</a></li>
                     </ul>
                     {move || can_ask.get().then(|| view! {
