@@ -66,6 +66,11 @@ pub struct Home {
     pub acl: bool,
     /// The user's addresses as the server knows them.
     pub addresses: Vec<String>,
+    /// The server schedules by itself (RFC 6638 `calendar-auto-schedule`):
+    /// it delivers invitations and replies, Facteur sends no iMIP mail.
+    pub auto_schedule: bool,
+    /// Where sharing invitations arrive (CalendarServer `notification-URL`).
+    pub notifications: Option<String>,
 }
 
 static HOMES: LazyLock<Mutex<HashMap<String, Home>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
@@ -147,13 +152,17 @@ async fn discover(client: &mut DavClient) -> Result<Home, DavError> {
     let p = client.principal().await?;
     let home = p.calendar_home.clone().unwrap_or_else(|| p.href.clone());
     let body = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" xmlns:C="{CALDAV}"><D:prop><C:schedule-outbox-URL/><C:calendar-user-address-set/></D:prop></D:propfind>"#
+        r#"<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" xmlns:C="{CALDAV}" xmlns:S="{CALENDARSERVER}"><D:prop><C:schedule-outbox-URL/><C:calendar-user-address-set/><S:notification-URL/></D:prop></D:propfind>"#
     );
+    let mut notifications = None;
     let (outbox, addresses) = match client.propfind(&p.href, Depth::Zero, &body).await {
         Ok(r) => {
             let first = r.first();
             let outbox = first
                 .and_then(|r| r.href_in(CALDAV, "schedule-outbox-URL"))
+                .map(str::to_string);
+            notifications = first
+                .and_then(|r| r.href_in(CALENDARSERVER, "notification-URL"))
                 .map(str::to_string);
             let addresses = first
                 .and_then(|r| r.prop(CALDAV, "calendar-user-address-set"))
@@ -190,7 +199,9 @@ async fn discover(client: &mut DavClient) -> Result<Home, DavError> {
         outbox,
         cs_sharing: has("calendarserver-sharing"),
         acl: has("access-control"),
+        auto_schedule: has("calendar-auto-schedule"),
         addresses,
+        notifications,
     })
 }
 
@@ -687,6 +698,31 @@ pub async fn open_other(
     let me = cal.username.clone();
     let principal = cal.home.principal.clone();
     let home = cal.home.home.clone();
+    // A server with sharing puts the calendars shared with the user in
+    // their home once they accept the invitation: accept the colleague's,
+    // then take theirs from the home.
+    if cal.home.notifications.is_some() {
+        let is_them = |owner: &str| {
+            let owner = owner.to_ascii_lowercase();
+            let local = owner.split('@').next().unwrap_or("").to_string();
+            names.iter().any(|n| *n == owner || *n == local)
+        };
+        for (href, owner) in pending_shares(&mut cal).await {
+            if is_them(&owner)
+                && let Err(e) = accept_share(&mut cal, &href).await
+            {
+                tracing::info!(user = %me, "invitation de partage non acceptée: {e}");
+            }
+        }
+        let theirs: Vec<CalendarInfo> = own_calendars(&mut cal, &[])
+            .await?
+            .into_iter()
+            .filter(|c| c.owner.as_deref().is_some_and(is_them))
+            .collect();
+        if !theirs.is_empty() {
+            return Ok(Json(theirs));
+        }
+    }
     let mut found: Vec<CalendarInfo> = Vec::new();
     let mut forbidden = false;
     for name in names {
@@ -771,6 +807,66 @@ pub async fn open_other(
     Ok(Json(found))
 }
 
+/// Sharing invitations waiting for the user (CalendarServer
+/// notifications): (notification path, owner's name).
+async fn pending_shares(cal: &mut Cal) -> Vec<(String, String)> {
+    let Some(url) = cal.home.notifications.clone() else {
+        return Vec::new();
+    };
+    let body = r#"<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:notificationtype/></D:prop></D:propfind>"#;
+    let Ok(list) = cal.client.propfind(&url, Depth::One, body).await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in list.iter().filter(|r| !dav::same_path(&r.href, &url)) {
+        let invite = r
+            .props
+            .iter()
+            .any(|p| p.name == "notificationtype" && p.status == 200 && p.xml.contains("invite"));
+        if !invite {
+            continue;
+        }
+        let Ok((bytes, _)) = cal.client.get(&r.href).await else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Ok(doc) = roxmltree::Document::parse(&text) else {
+            continue;
+        };
+        let waiting = doc
+            .descendants()
+            .any(|n| n.tag_name().name() == "invite-noresponse");
+        let owner = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "organizer")
+            .and_then(|o| o.descendants().find(|n| n.tag_name().name() == "href"))
+            .and_then(|n| n.text())
+            .map(|h| who_of_href(h.trim()));
+        if let (true, Some(owner)) = (waiting, owner) {
+            out.push((r.href.clone(), owner));
+        }
+    }
+    out
+}
+
+/// Accepts a sharing invitation: the calendar joins the user's home.
+async fn accept_share(cal: &mut Cal, notification: &str) -> Result<(), DavError> {
+    let body = r#"<?xml version="1.0" encoding="utf-8"?><D:invite-reply xmlns:D="DAV:"><D:invite-accepted/></D:invite-reply>"#;
+    cal.client
+        .request(
+            Method::POST,
+            notification,
+            &[],
+            Some((
+                "application/davsharing+xml; charset=utf-8",
+                body.as_bytes().to_vec(),
+            )),
+        )
+        .await?
+        .check()?;
+    Ok(())
+}
+
 /// The principal whose calendar address is `email` (RFC 3744
 /// `principal-property-search`), where the server answers it.
 async fn search_principal(cal: &mut Cal, email: &str) -> Option<String> {
@@ -834,16 +930,23 @@ pub async fn unshare(
     Ok(Json(one_calendar(&mut cal, &id, 0, &hidden, false).await?))
 }
 
-/// How a colleague is named in a share: an address as `mailto:`, an
-/// identifier as their principal's path.
+/// How a colleague is named in a share: their address (an identifier
+/// gets the user's own domain), as `mailto:` (CalendarServer sharing), or
+/// their principal's path (WebDAV ACL).
 fn sharee_href(cal: &Cal, who: &str) -> String {
-    if who.contains('@') {
-        format!("mailto:{who}")
+    let address = if who.contains('@') {
+        who.to_string()
+    } else {
+        let domain = cal.email.rsplit_once('@').map_or("", |(_, d)| d);
+        format!("{who}@{domain}")
+    };
+    if cal.home.cs_sharing || who.contains('@') {
+        format!("mailto:{address}")
     } else {
         principal_candidates(&cal.home.principal, &cal.username, who)
             .into_iter()
             .next()
-            .unwrap_or_else(|| format!("mailto:{who}"))
+            .unwrap_or_else(|| format!("mailto:{address}"))
     }
 }
 
@@ -871,7 +974,11 @@ async fn set_share(cal: &mut Cal, id: &str, who: &str, access: Option<Access>) -
                 Method::POST,
                 id,
                 &[],
-                Some(("application/xml; charset=utf-8", body.into_bytes())),
+                // The sharing POST has its own type (Cyrus refuses plain XML).
+                Some((
+                    "application/davsharing+xml; charset=utf-8",
+                    body.into_bytes(),
+                )),
             )
             .await?
             .check()
@@ -1356,6 +1463,7 @@ fn others(obj: &Component, me: &[String]) -> Vec<String> {
 async fn notify(
     state: &AppState,
     auth: &Authed,
+    auto_schedule: bool,
     saved: &mut EventSaved,
     to: Vec<String>,
     itip: Option<Component>,
@@ -1365,6 +1473,10 @@ async fn notify(
         return;
     };
     if to.is_empty() {
+        return;
+    }
+    if auto_schedule {
+        saved.notified.extend(to);
         return;
     }
     match send_itip(state, auth, &to, &itip, method).await {
@@ -1420,6 +1532,7 @@ pub async fn create_event(
         notify(
             &state,
             &auth,
+            cal.home.auto_schedule,
             &mut saved,
             to,
             Some(ical::itip(&obj, "REQUEST")),
@@ -1525,6 +1638,7 @@ pub async fn update_event(
             notify(
                 &state,
                 &auth,
+                cal.home.auto_schedule,
                 &mut saved,
                 after.clone(),
                 Some(ical::itip(&obj, "REQUEST")),
@@ -1537,6 +1651,7 @@ pub async fn update_event(
             notify(
                 &state,
                 &auth,
+                cal.home.auto_schedule,
                 &mut saved,
                 to,
                 Some(ical::itip(next, "REQUEST")),
@@ -1556,7 +1671,16 @@ pub async fn update_event(
                     }
                 }
             }
-            notify(&state, &auth, &mut saved, removed, c, "CANCEL").await;
+            notify(
+                &state,
+                &auth,
+                cal.home.auto_schedule,
+                &mut saved,
+                removed,
+                c,
+                "CANCEL",
+            )
+            .await;
         }
     }
     Ok(Json(saved))
@@ -1627,7 +1751,16 @@ pub async fn delete_event(
             } else {
                 "CANCEL"
             };
-            notify(&state, &auth, &mut saved, to, cancel, method).await;
+            notify(
+                &state,
+                &auth,
+                cal.home.auto_schedule,
+                &mut saved,
+                to,
+                cancel,
+                method,
+            )
+            .await;
         } else if let Some(org) = obj
             .master()
             .and_then(|m| m.get("ORGANIZER"))
@@ -1639,8 +1772,68 @@ pub async fn delete_event(
             // they will not come.
             let me = cal.email.clone();
             let r = ical::reply(&obj, &me, PartStat::Declined);
-            notify(&state, &auth, &mut saved, vec![org], r, "REPLY").await;
+            notify(
+                &state,
+                &auth,
+                cal.home.auto_schedule,
+                &mut saved,
+                vec![org],
+                r,
+                "REPLY",
+            )
+            .await;
         }
+    }
+    Ok(Json(saved))
+}
+
+/// Answers an invitation from the calendar (the user's copy of an event
+/// someone else organises): their `PARTSTAT` is stored and the organiser
+/// gets the reply (the server sends it when it schedules by itself).
+#[utoipa::path(post, path = "/api/calendars/{cal}/events/{id}/answer", request_body = InvitationAnswer, responses(
+    (status = 200, body = EventSaved), (status = 403, body = ApiError), (status = 412, body = ApiError)))]
+pub async fn answer_event(
+    State(state): State<AppState>,
+    auth: Authed,
+    Path((calendar, id)): Path<(String, String)>,
+    Json(req): Json<InvitationAnswer>,
+) -> AppResult<Json<EventSaved>> {
+    let calendar = check_cal_id(&calendar)?;
+    check_event_id(&id)?;
+    let answer = req.answer.ok_or_else(|| invalid("réponse manquante"))?;
+    let mut cal = open(&state, &auth).await?;
+    let (mut obj, etag, path) = load_object(&mut cal, &calendar, &id).await?;
+    let master = obj.master().ok_or_else(|| invalid("événement vide"))?;
+    let me = master
+        .all("ATTENDEE")
+        .map(Prop::address)
+        .find(|a| cal.me.iter().any(|m| m.eq_ignore_ascii_case(a)))
+        .ok_or_else(|| invalid("vous n'êtes pas invité à cet événement"))?;
+    let organizer = master
+        .get("ORGANIZER")
+        .map(Prop::address)
+        .filter(|o| valid_email(o));
+    ical::set_partstat(&mut obj, &me, answer, None);
+    let new_etag = put_checked(&mut cal, &path, &obj, etag).await?;
+    let mut saved = EventSaved {
+        id,
+        etag: new_etag,
+        uid: obj.uid(),
+        notified: Vec::new(),
+        notify_error: None,
+    };
+    if let Some(org) = organizer {
+        let r = ical::reply(&obj, &me, answer);
+        notify(
+            &state,
+            &auth,
+            cal.home.auto_schedule,
+            &mut saved,
+            vec![org],
+            r,
+            "REPLY",
+        )
+        .await;
     }
     Ok(Json(saved))
 }

@@ -71,6 +71,7 @@ use crate::{AppState, auth::Json, error::AppError};
         calendar::create_event,
         calendar::update_event,
         calendar::delete_event,
+        calendar::answer_event,
         calendar::import,
         calendar::export,
         calendar::free_busy,
@@ -204,6 +205,10 @@ pub fn api_router() -> Router<AppState> {
             get(calendar::event)
                 .put(calendar::update_event)
                 .delete(calendar::delete_event),
+        )
+        .route(
+            "/calendars/{cal}/events/{id}/answer",
+            post(calendar::answer_event),
         )
         .route(
             "/calendars/{cal}/import",
