@@ -1107,6 +1107,47 @@ cmd_demo_mail() {
     gen demo --user "$user" --password "$(password_of "$user")"
   done
   demo_contacts sdupont
+  demo_calendar
+}
+
+# demo_calendar: this week's and the coming weeks' events in sdupont's
+# calendar (a weekly team meeting, a staff council, the parents' evening
+# with mmartin invited, the holidays) and the secretariat's office hours in
+# mmartin's calendar, which every colleague may read (Radicale's rights).
+demo_calendar() {
+  URL="http://$HOST:$DAV_PORT" SD=$(password_of sdupont) MM=$(password_of mmartin) "$PY" - <<'PYEOF'
+import base64, datetime, os, urllib.request
+url = os.environ["URL"]
+today = datetime.date.today()
+monday = today - datetime.timedelta(days=today.weekday())
+def day(n):
+    return (monday + datetime.timedelta(days=n)).strftime("%Y%m%d")
+def put(user, password, cal, uid, lines):
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Facteur//demo//FR\r\nBEGIN:VEVENT\r\n"
+           f"UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\n" + "".join(l + "\r\n" for l in lines)
+           + "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    req = urllib.request.Request(f"{url}/{user}/{cal}/{uid}.ics", data=ics.encode(), method="PUT",
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "text/calendar; charset=utf-8"})
+    urllib.request.urlopen(req, timeout=10).read()
+sd, mm = os.environ["SD"], os.environ["MM"]
+put("sdupont", sd, "agenda", "demo-equipe", ["SUMMARY:Réunion d'équipe", "LOCATION:Salle des professeurs",
+    f"DTSTART;TZID=Europe/Paris:{day(-14)}T173000", f"DTEND;TZID=Europe/Paris:{day(-14)}T183000",
+    "RRULE:FREQ=WEEKLY;BYDAY=TU", "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Réunion", "TRIGGER:-PT15M", "END:VALARM"])
+put("sdupont", sd, "agenda", "demo-conseil", ["SUMMARY:Conseil de classe 3e A", "LOCATION:Salle 12",
+    f"DTSTART;TZID=Europe/Paris:{day(3)}T170000", f"DTEND;TZID=Europe/Paris:{day(3)}T183000"])
+put("sdupont", sd, "agenda", "demo-parents", ["SUMMARY:Réunion parents-professeurs", "LOCATION:Gymnase",
+    f"DTSTART;TZID=Europe/Paris:{day(8)}T180000", f"DTEND;TZID=Europe/Paris:{day(8)}T200000",
+    "ORGANIZER;CN=Sophie Dupont:mailto:sophie.dupont@ac-demo.fr",
+    "ATTENDEE;CN=Sophie Dupont;PARTSTAT=ACCEPTED:mailto:sophie.dupont@ac-demo.fr",
+    "ATTENDEE;CN=Marc Martin;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:marc.martin@ac-demo.fr"])
+put("sdupont", sd, "agenda", "demo-vacances", ["SUMMARY:Vacances scolaires",
+    f"DTSTART;VALUE=DATE:{day(19)}", f"DTEND;VALUE=DATE:{day(33)}"])
+put("mmartin", mm, "agenda", "demo-permanence", ["SUMMARY:Permanence du secrétariat", "LOCATION:Bureau 1",
+    f"DTSTART;TZID=Europe/Paris:{day(-7)}T080000", f"DTEND;TZID=Europe/Paris:{day(-7)}T120000",
+    "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR"])
+PYEOF
+  log "sdupont, mmartin: demo events in the calendars"
 }
 
 # demo_contacts USER: a few colleagues in USER's address book (CardDAV PUT,

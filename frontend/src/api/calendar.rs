@@ -120,6 +120,16 @@ pub async fn delete_event(
     decode(&send_text(Method::Delete, &event_url(cal, id, None), json(delete)).await?)
 }
 
+/// Answers an invitation in the user's calendar (the organiser is told).
+pub async fn answer_event(
+    cal: &str,
+    id: &str,
+    answer: &shared::calendar::InvitationAnswer,
+) -> Result<EventSaved, Failure> {
+    let url = format!("{}/answer", event_url(cal, id, None));
+    decode(&send_text(Method::Post, &url, json(answer)).await?)
+}
+
 pub async fn free_busy(request: &FreeBusyRequest) -> Result<Vec<FreeBusy>, Failure> {
     decode(&send_text(Method::Post, FREEBUSY_URL, json(request)).await?)
 }

@@ -359,7 +359,9 @@ pub fn EventEditor(open: Open) -> impl IntoView {
             return ().into_any();
         }
         if !editable() {
-            return read_only(cal, form.get_untracked()).into_any();
+            let target =
+                detail.with_untracked(|d| d.as_ref().map(|d| (d.calendar.clone(), d.id.clone())));
+            return read_only(cal, form.get_untracked(), target).into_any();
         }
         fields(
             cal,
@@ -910,8 +912,9 @@ fn repeat_fields(form: RwSignal<Form>) -> impl IntoView {
     }
 }
 
-/// Someone else's event, or one in a read-only calendar.
-fn read_only(cal: Cal, f: Form) -> impl IntoView {
+/// Someone else's event, or one in a read-only calendar. When the user
+/// is invited, they answer here (the organiser is told).
+fn read_only(cal: Cal, f: Form, target: Option<(String, String)>) -> impl IntoView {
     let trc = use_trc();
     let me = cal.email.get_untracked().to_lowercase();
     let mine = f
@@ -960,8 +963,56 @@ fn read_only(cal: Cal, f: Form) -> impl IntoView {
     let organizer = f.organizer.clone().map(|o| {
         view! { <p><strong>{tc(|t| t.organizer)}" : "</strong>{o}</p> }
     });
-    let status = mine.map(|s: PartStat| {
-        view! { <p class="cal-my-status"><strong>{tc(|t| t.your_answer)}" : "</strong>{move || trc().status(s)}</p> }
+    let answered = RwSignal::new(mine);
+    let status = mine.map(|_| {
+        view! { <p class="cal-my-status"><strong>{tc(|t| t.your_answer)}" : "</strong>{move || answered.get().map(|s| trc().status(s))}</p> }
+    });
+    let busy = RwSignal::new(false);
+    let answers = mine.zip(target).map(|(_, (cal_id, id))| {
+        let answer = move |value: PartStat| {
+            let (cal_id, id) = (cal_id.clone(), id.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let body = shared::calendar::InvitationAnswer {
+                    answer: Some(value),
+                    calendar: None,
+                };
+                match crate::api::calendar::answer_event(&cal_id, &id, &body).await {
+                    Ok(saved) => {
+                        let _ = answered.try_set(Some(value));
+                        match saved.notify_error {
+                            Some(e) => cal.warning.set(Some(e)),
+                            None => cal.flash(cal.tr().answer_sent.to_string()),
+                        }
+                        cal.refresh();
+                    }
+                    Err(e) => cal.error.set(Some(e)),
+                }
+                let _ = busy.try_set(false);
+            });
+        };
+        let answer = StoredValue::new(answer);
+        let button = move |label: fn(&TrCal) -> &'static str, value: PartStat| {
+            view! {
+                <button
+                    type="button"
+                    class="button"
+                    class:primary=move || answered.get() == Some(value)
+                    aria-pressed=move || (answered.get() == Some(value)).to_string()
+                    disabled=busy
+                    on:click=move |_| answer.with_value(|f| f(value))
+                >
+                    {tc(label)}
+                </button>
+            }
+        };
+        view! {
+            <div class="cal-answers" role="group" aria-label=tc(|t| t.your_answer)>
+                {button(|t| t.answer_accept, PartStat::Accepted)}
+                {button(|t| t.answer_maybe, PartStat::Tentative)}
+                {button(|t| t.answer_decline, PartStat::Declined)}
+            </div>
+        }
     });
     view! {
         <div class="cal-read-only">
@@ -971,6 +1022,7 @@ fn read_only(cal: Cal, f: Form) -> impl IntoView {
             {(!f.location.is_empty()).then(|| view! { <p>{f.location.clone()}</p> })}
             {organizer}
             {status}
+            {answers}
             {(!f.attendees.is_empty()).then(|| view! {
                 <p><strong>{tc(|t| t.attendees)}</strong></p>
                 <ul>{attendees}</ul>
