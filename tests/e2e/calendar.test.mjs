@@ -215,6 +215,82 @@ test('an invited colleague answers from the calendar', async () => {
   void aliceCsrf;
 });
 
+test('a change made elsewhere is not overwritten: the editor says so and shows the current version', async () => {
+  const page = await newPage(browser, { timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+  const csrf = await login(page);
+  const title = `Conseil d'administration ${RUN}`;
+  const ev = await createEvent(page, csrf, { title, start: '2027-06-15T18:00', end: '2027-06-15T20:00' });
+  await page.goto(`${BASE}/calendar?view=week&date=2027-06-15`);
+  await page.locator(`.cal-event[data-id="${ev.id}"]`).click();
+  const editor = page.locator('.cal-editor');
+  await editor.getByLabel('Titre').waitFor();
+  // Meanwhile, from a phone: the place changes.
+  const url = `${BASE}/api/calendars/${enc(AGENDA)}/events/${enc(ev.id)}`;
+  const current = await (await page.context().request.get(url)).json();
+  const r = await page.context().request.put(url, {
+    headers: { 'x-csrf-token': csrf },
+    data: { etag: current.etag, data: { ...current.data, location: 'Salle du conseil (changée)' }, notify: false },
+  });
+  assert.equal(r.status(), 200, await r.text());
+  await editor.getByLabel('Titre').fill(`${title} (modifié)`);
+  await editor.locator('.cal-save').click();
+  await editor.getByText('a été modifié ailleurs', { exact: false }).waitFor();
+  // The current version is shown; nothing was overwritten.
+  let place = '';
+  for (let i = 0; i < 50 && place !== 'Salle du conseil (changée)'; i++) {
+    await page.waitForTimeout(100);
+    place = await editor.getByLabel('Lieu').inputValue();
+  }
+  assert.equal(place, 'Salle du conseil (changée)');
+  const after = await (await page.context().request.get(url)).json();
+  assert.equal(after.data.title, title);
+  assert.equal(after.data.location, 'Salle du conseil (changée)');
+  await removeEvent(page, csrf, ev.id);
+  await done(page);
+});
+
+test('a reminder appears in the page and as a desktop notification', async () => {
+  const page = await newPage(browser, { timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+  // Notifications allowed; the page's Notification records what it shows.
+  await page.addInitScript(() => {
+    window.__shown = [];
+    window.Notification = class {
+      static permission = 'granted';
+      static requestPermission() {
+        return Promise.resolve('granted');
+      }
+      constructor(title, options) {
+        window.__shown.push([title, options?.body || '']);
+      }
+      close() {}
+    };
+  });
+  const csrf = await login(page);
+  const title = `Rendez-vous CPE ${RUN}`;
+  // Starts in ten minutes (UTC wall clock), reminder ten minutes before: now.
+  const start = new Date(Date.now() + 10 * 60_000);
+  const end = new Date(start.getTime() + 30 * 60_000);
+  const ev = await createEvent(page, csrf, {
+    title,
+    location: 'Vie scolaire',
+    tz: 'UTC',
+    start: start.toISOString().slice(0, 16),
+    end: end.toISOString().slice(0, 16),
+    alarm_minutes: 10,
+  });
+  await page.goto(`${BASE}/calendar?view=day`);
+  const toast = page.locator('.cal-toast', { hasText: title });
+  await toast.waitFor({ timeout: 20_000 });
+  assert.match(await toast.innerText(), /Rappel/);
+  const shown = await page.evaluate(() => window.__shown);
+  assert.ok(shown.some(([t]) => t.includes(title)), JSON.stringify(shown));
+  // Not twice.
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.cal-toast', { hasText: title }).count(), 1);
+  await removeEvent(page, csrf, ev.id);
+  await done(page);
+});
+
 test('on a phone the week shows one day at a time, without overflow', async () => {
   const page = await newPage(browser, {
     timezoneId: 'Europe/Paris',
