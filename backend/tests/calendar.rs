@@ -740,6 +740,41 @@ async fn an_invitation_from_alice_accepted_by_bob() {
         .unwrap();
     assert!(bob_line.contains("PARTSTAT=ACCEPTED"), "{bob_line}");
 
+    // A forged cancellation (same UID, another organiser) changes nothing.
+    let forged = format!(
+        "From: mallory@ac-demo.fr\r\nTo: bob@ac-demo.fr\r\nSubject: Faux {title}\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; method=CANCEL; charset=utf-8\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:{}\r\nDTSTART:20270406T160000Z\r\nSEQUENCE:9\r\nORGANIZER:mailto:mallory@ac-demo.fr\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        saved.uid
+    );
+    let forged_uid = bob_imap
+        .append("INBOX", &[], None, forged.as_bytes())
+        .await
+        .unwrap()
+        .unwrap();
+    let forged_url = format!("/api/folders/INBOX/messages/{forged_uid}/invitation");
+    let card: Invitation = get(&app, &forged_url, &bob).await.ok();
+    assert!(
+        !card.in_calendar,
+        "another organiser's event is not this one"
+    );
+    let r = post(&app, &forged_url, &bob, json!({})).await;
+    assert_eq!(r.code(), "not_found");
+    let bobs = occurrences(
+        &app,
+        &bob,
+        "/bob/agenda/",
+        "2027-04-06T00:00:00+02:00",
+        "2027-04-07T00:00:00+02:00",
+    )
+    .await;
+    assert!(
+        !bobs
+            .occurrences
+            .iter()
+            .find(|o| o.title == title)
+            .unwrap()
+            .cancelled
+    );
+
     // Alice cancels: bob's copy is marked cancelled when he applies it.
     let detail: EventDetail = get(&app, &event_url(&cal.id, &saved.id), &alice).await.ok();
     let del: EventSaved = send(

@@ -2236,9 +2236,27 @@ async fn message_calendar(
     Ok(calendar_part(&full.raw).and_then(|(c, m)| method_of(&c, m.as_deref()).map(|m| (c, m))))
 }
 
-/// The user's copy of an event (by UID) in their own calendars:
-/// (calendar, id, ETag, object).
+fn organizer_of(obj: &Component) -> String {
+    obj.master()
+        .and_then(|m| m.get("ORGANIZER"))
+        .map(Prop::address)
+        .unwrap_or_default()
+}
+
+/// The user's copy of the event a message is about (same UID) in their
+/// own calendars: (calendar, id, ETag, object). Only a copy with the
+/// message's organiser counts: a forged invitation that reuses a UID
+/// must not rewrite someone else's event.
 async fn find_copy(
+    cal: &mut Cal,
+    own: &[CalendarInfo],
+    message: &Component,
+) -> Option<(String, String, Option<String>, Component)> {
+    let found = find_by_uid(cal, own, &message.uid()).await?;
+    (organizer_of(&found.3).eq_ignore_ascii_case(&organizer_of(message))).then_some(found)
+}
+
+async fn find_by_uid(
     cal: &mut Cal,
     own: &[CalendarInfo],
     uid: &str,
@@ -2283,7 +2301,7 @@ pub async fn invitation(
     let me = cal.me.clone();
     let own = own_calendars(&mut cal, &[]).await.unwrap_or_default();
     let event_uid = obj.uid();
-    let copy = find_copy(&mut cal, &own, &event_uid).await;
+    let copy = find_copy(&mut cal, &own, &obj).await;
     let mine = |a: &Prop| me.iter().any(|m| m.eq_ignore_ascii_case(&a.address()));
     let msg_status = master
         .all("ATTENDEE")
@@ -2361,7 +2379,7 @@ pub async fn answer_invitation(
     let mut cal = open(&state, &auth).await?;
     let own = own_calendars(&mut cal, &[]).await?;
     let event_uid = obj.uid();
-    let copy = find_copy(&mut cal, &own, &event_uid).await;
+    let copy = find_copy(&mut cal, &own, &obj).await;
     let email = cal.email.clone();
     let me_addr = {
         let master = obj.master();
@@ -2426,6 +2444,11 @@ pub async fn answer_invitation(
         ItipMethod::Reply => {
             let (c, id, etag, mut stored) =
                 copy.ok_or_else(|| AppError::from(ApiError::NotFound))?;
+            // Replies change only events the user organises.
+            let org = organizer_of(&stored);
+            if !cal.me.iter().any(|m| m.eq_ignore_ascii_case(&org)) {
+                return Err(ApiError::Forbidden.into());
+            }
             let mut changed = false;
             for ev in obj.events() {
                 let rid = ev
