@@ -16,7 +16,8 @@ step() {
 
 # build_frontend: trunk release builds into dist/ (wasm-opt from npm's
 # binaryen): index.html with the main bundle (login and mail), then one page
-# per extra bundle, each index.html built with a cargo feature and its own
+# per extra bundle, each index.html built with a cargo feature (and `lean`:
+# without the mail pages, which it reaches by a page load) and its own
 # styles, loaded only on its pages (the backend maps the paths):
 #   filters.html  the `filters` feature: /filters
 #   compose.html  the `compose` feature: /compose
@@ -39,7 +40,7 @@ build_frontend() {
         links="$links    <link data-trunk rel=\"inline\" type=\"css\" href=\"style/${css##*/}\" />\n"
       fi
     done
-    sed -e "s|data-type=\"main\" />|data-type=\"main\" data-cargo-features=\"$bundle\" />|" \
+    sed -e "s|data-type=\"main\" />|data-type=\"main\" data-cargo-features=\"$bundle,lean\" />|" \
       -e "s|^  </head>|$links  </head>|" \
       "$root/index.html" >"$page"
     (cd "$root" && trunk build --release --dist "$extra" "$page" >>"$log" 2>&1) || {

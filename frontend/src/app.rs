@@ -22,6 +22,7 @@ use crate::pages::compose::ComposePage;
 #[cfg(feature = "filters")]
 use crate::pages::filters::FiltersPage;
 use crate::pages::login::{LoginPage, safe_next};
+#[cfg(not(feature = "lean"))]
 use crate::pages::mail::MailPage;
 #[cfg(feature = "people")]
 use crate::pages::{contacts::ContactsPage, settings::SettingsPage};
@@ -103,7 +104,7 @@ pub fn App() -> impl IntoView {
     crate::pwa::register();
     let current = move || match page.get() {
         Page::Login => LoginPage().into_any(),
-        Page::Mail => MailPage().into_any(),
+        Page::Mail => mail_page(),
         Page::Filters => filters_page(),
         Page::Compose => compose_page(Page::Compose),
         Page::Contacts => people_page(Page::Contacts),
@@ -116,6 +117,19 @@ pub fn App() -> impl IntoView {
         {current}
         <PwaBar />
     }
+}
+
+/// The mail pages: in the main bundle; an extra bundle built `lean`
+/// loads them from index.html.
+#[cfg(not(feature = "lean"))]
+fn mail_page() -> AnyView {
+    MailPage().into_any()
+}
+
+#[cfg(feature = "lean")]
+fn mail_page() -> AnyView {
+    load_other_bundle();
+    ().into_any()
 }
 
 /// The filters page lives in its own bundle (filters.html, built with the

@@ -74,7 +74,8 @@ test('an invitation is answered from the reading pane and lands in both calendar
   assert.match(text, /8\s+juin 2027, 18:00 – 19:30/);
   assert.match(text, /Salle des conseils/);
   assert.match(text, /alice@ac-demo\.fr/);
-  assert.match(text, new RegExp(`en même temps dans votre agenda : Rendez-vous parents ${RUN}`));
+  assert.match(text, /en même temps dans votre agenda :/);
+  assert.ok(text.includes(`Rendez-vous parents ${RUN}`), text);
 
   await card.getByRole('button', { name: 'Accepter' }).click();
   await card.getByText('Vous participez.').waitFor();

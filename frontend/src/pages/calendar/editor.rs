@@ -87,6 +87,24 @@ pub fn EventEditor(open: Open) -> impl IntoView {
         Open::Existing(_) => load(),
     }
 
+    // A new event opened before the calendars were listed: it goes to the
+    // first writable one as soon as the list is there.
+    if is_new {
+        Effect::new(move |_| {
+            let first = cal.calendars.with(|l| {
+                l.iter()
+                    .filter(|c| c.writable)
+                    .min_by_key(|c| (c.owner.is_some(), c.hidden))
+                    .map(|c| c.id.clone())
+            });
+            if let Some(first) = first
+                && form.with_untracked(|f| f.calendar.is_empty())
+            {
+                form.update(|f| f.calendar = first);
+            }
+        });
+    }
+
     let editable = move || is_new || detail.with(|d| d.as_ref().is_some_and(|d| d.editable));
     let recurring = move || detail.with_untracked(|d| d.as_ref().is_some_and(|d| d.recurring));
 
