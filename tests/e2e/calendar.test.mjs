@@ -249,6 +249,29 @@ test('a change made elsewhere is not overwritten: the editor says so and shows t
   await done(page);
 });
 
+test('closing the editor with something typed asks first; nothing is lost by a stray Escape', async () => {
+  const page = await newPage(browser, { timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+  await login(page);
+  await page.goto(`${BASE}/calendar?view=week&date=2027-07-06`);
+  await page.locator('.cal-new').click();
+  const editor = page.locator('.cal-editor');
+  await editor.getByLabel('Titre').fill(`Sortie scolaire ${RUN}`);
+  await page.keyboard.press('Escape');
+  const ask = page.getByRole('alertdialog');
+  await ask.getByText('Abandonner les modifications ?').waitFor();
+  await ask.getByRole('button', { name: 'Annuler' }).click();
+  assert.equal(await editor.getByLabel('Titre').inputValue(), `Sortie scolaire ${RUN}`);
+  await editor.locator('.cal-cancel').click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Abandonner' }).click();
+  await editor.waitFor({ state: 'detached' });
+  // Unchanged: closes at once.
+  await page.locator('.cal-new').click();
+  await editor.waitFor();
+  await page.keyboard.press('Escape');
+  await editor.waitFor({ state: 'detached' });
+  await done(page);
+});
+
 test('a reminder appears in the page and as a desktop notification', async () => {
   const page = await newPage(browser, { timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
   // Notifications allowed; the page's Notification records what it shows.

@@ -50,6 +50,10 @@ pub fn EventEditor(open: Open) -> impl IntoView {
     let is_new = occurrence.is_none();
 
     let close = move || cal.editor.set(None);
+    // What the form held when it opened: closing with changes asks first,
+    // so nothing typed is lost by a stray Escape.
+    let initial = StoredValue::new(None::<Form>);
+    let discard_ask = RwSignal::new(false);
 
     // Reads the event (again, after a conflict) and shows it.
     let load = {
@@ -62,7 +66,9 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                 loading.try_set(false);
                 match answer {
                     Ok(d) => {
-                        form.try_set(form_of(&d.data, &d.calendar));
+                        let f = form_of(&d.data, &d.calendar);
+                        initial.try_set_value(Some(f.clone()));
+                        form.try_set(f);
                         detail.try_set(Some(d));
                         version.try_update(|v| *v += 1);
                     }
@@ -82,7 +88,9 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                     .map(|c| c.id.clone())
                     .unwrap_or_default()
             });
-            form.set(new_form(*day, *minute, &browser_tz(), &default));
+            let f = new_form(*day, *minute, &browser_tz(), &default);
+            initial.set_value(Some(f.clone()));
+            form.set(f);
         }
         Open::Existing(_) => load(),
     }
@@ -100,12 +108,32 @@ pub fn EventEditor(open: Open) -> impl IntoView {
             if let Some(first) = first
                 && form.with_untracked(|f| f.calendar.is_empty())
             {
+                initial.update_value(|i| {
+                    if let Some(i) = i {
+                        i.calendar = first.clone();
+                    }
+                });
                 form.update(|f| f.calendar = first);
             }
         });
     }
 
     let editable = move || is_new || detail.with(|d| d.as_ref().is_some_and(|d| d.editable));
+    let leave = move || {
+        let changed =
+            initial.with_value(|i| i.as_ref().is_some_and(|i| form.with_untracked(|f| f != i)));
+        if editable() && changed {
+            discard_ask.set(true);
+        } else {
+            close();
+        }
+    };
+    let answer_discard = Callback::new(move |yes: bool| {
+        discard_ask.set(false);
+        if yes {
+            close();
+        }
+    });
     let recurring = move || detail.with_untracked(|d| d.as_ref().is_some_and(|d| d.recurring));
 
     // Who is free at the event's time.
@@ -422,9 +450,13 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                 aria-modal="true"
                 aria-labelledby="cal-editor-heading"
                 on:keydown=move |ev| {
-                    if ev.key() == "Escape" && cal.scope_ask.with_untracked(Option::is_none) && !confirm.get_untracked() {
+                    if ev.key() == "Escape"
+                        && cal.scope_ask.with_untracked(Option::is_none)
+                        && !confirm.get_untracked()
+                        && !discard_ask.get_untracked()
+                    {
                         ev.stop_propagation();
-                        close();
+                        leave();
                     }
                 }
             >
@@ -439,7 +471,7 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                 >
                     <div class="cal-editor-top">
                         <h2 id="cal-editor-heading">{heading}</h2>
-                        <button type="button" class="button" aria-label=tc(|t| t.close) on:click=move |_| close()>
+                        <button type="button" class="button" aria-label=tc(|t| t.close) on:click=move |_| leave()>
                             <span aria-hidden="true">"×"</span>
                         </button>
                     </div>
@@ -458,7 +490,7 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                                 </button>
                             }
                         })}
-                        <button type="button" class="button" on:click=move |_| close()>
+                        <button type="button" class="button cal-cancel" on:click=move |_| leave()>
                             {move || if editable() { trc().cancel } else { trc().close }}
                         </button>
                         {move || editable().then(|| view! {
@@ -469,6 +501,17 @@ pub fn EventEditor(open: Open) -> impl IntoView {
                     </div>
                 </form>
             </div>
+            {move || discard_ask.get().then(|| {
+                let t = trc();
+                view! {
+                    <ConfirmDialog
+                        heading=t.discard_heading
+                        text=t.discard_text
+                        confirm_label=t.discard
+                        on_answer=answer_discard
+                    />
+                }
+            })}
             {move || confirm.get().then(|| {
                 let t = trc();
                 view! {
