@@ -141,6 +141,32 @@ async fn a_shared_calendar_is_readable_then_writable_then_gone() {
     );
     assert_eq!(shared.shares[0].who, "bob@ac-demo.fr");
     assert_eq!(shared.shares[0].access, Access::Read);
+    // Bob's list offers it; he adds it.
+    let list: CalendarList = get(&app, "/api/calendars", &bob).await.ok();
+    let offer = list
+        .pending
+        .iter()
+        .find(|p| p.name == name)
+        .expect("offered to bob");
+    assert_eq!(
+        (offer.owner.as_str(), offer.access),
+        ("alice", Access::Read)
+    );
+    let list: CalendarList = post(
+        &app,
+        "/api/calendars/pending",
+        &bob,
+        json!({"id": offer.id, "accept": true}),
+    )
+    .await
+    .ok();
+    assert!(!list.pending.iter().any(|p| p.name == name));
+    assert!(
+        list.calendars
+            .iter()
+            .any(|c| c.name == name && c.owner.as_deref() == Some("alice"))
+    );
+    // Opening alice's calendars finds it too.
     let opened: Vec<CalendarInfo> =
         post(&app, "/api/calendars/others", &bob, json!({"who": "alice"}))
             .await
@@ -261,6 +287,47 @@ async fn a_shared_calendar_is_readable_then_writable_then_gone() {
 
     let r = send(&app, Method::DELETE, &cal_url(&cal.id), Some(&alice), None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+    // Declined: neither offered nor listed any more.
+    let other = format!("Déclinée {}", tag());
+    let cal: CalendarInfo = post(&app, "/api/calendars", &alice, json!({"name": other}))
+        .await
+        .ok();
+    let _: CalendarInfo = post(
+        &app,
+        &format!("{}/shares", cal_url(&cal.id)),
+        &alice,
+        json!({"who": "bob", "access": "read"}),
+    )
+    .await
+    .ok();
+    let list: CalendarList = get(&app, "/api/calendars", &bob).await.ok();
+    let offer = list
+        .pending
+        .iter()
+        .find(|p| p.name == other)
+        .expect("offered to bob")
+        .clone();
+    let list: CalendarList = post(
+        &app,
+        "/api/calendars/pending",
+        &bob,
+        json!({"id": offer.id, "accept": false}),
+    )
+    .await
+    .ok();
+    assert!(!list.pending.iter().any(|p| p.name == other));
+    assert!(!list.calendars.iter().any(|c| c.name == other));
+    // Only the user's own invitations can be answered.
+    let r = post(
+        &app,
+        "/api/calendars/pending",
+        &bob,
+        json!({"id": "/dav/calendars/user/alice/", "accept": true}),
+    )
+    .await;
+    assert_eq!(r.code(), "forbidden");
+    send(&app, Method::DELETE, &cal_url(&cal.id), Some(&alice), None).await;
 }
 
 #[tokio::test]

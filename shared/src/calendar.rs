@@ -78,6 +78,32 @@ pub struct CalendarList {
     pub free_busy: bool,
     /// The user's address, to find them among attendees.
     pub email: String,
+    /// Calendars colleagues shared with the user, waiting for their
+    /// answer (servers with CalendarServer sharing).
+    #[serde(default)]
+    pub pending: Vec<PendingShare>,
+}
+
+/// A calendar a colleague shared with the user, not yet added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingShare {
+    /// The invitation's id (for [`ShareAnswer`]).
+    pub id: String,
+    /// Who shared it.
+    pub owner: String,
+    /// The calendar's name, when the invitation says it.
+    #[serde(default)]
+    pub name: String,
+    pub access: Access,
+}
+
+/// `POST /api/calendars/pending`: add a shared calendar, or decline it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareAnswer {
+    pub id: String,
+    pub accept: bool,
 }
 
 /// `POST /api/calendars` (create) and `PATCH /api/calendars/{id}`.

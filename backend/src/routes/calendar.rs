@@ -28,7 +28,7 @@ use shared::{
         Access, Attendee, Availability, COLORS, CalendarChange, CalendarInfo, CalendarList,
         EventDelete, EventDetail, EventSaved, EventWrite, FreeBusy, FreeBusyRequest, ImportResult,
         Invitation, InvitationAnswer, Method as ItipMethod, Occurrence, OccurrenceList, OpenOther,
-        PartStat, Scope, Share, ShareRequest, valid_color,
+        PartStat, PendingShare, Scope, Share, ShareAnswer, ShareRequest, valid_color,
     },
     compose::valid_email,
     mail::Address,
@@ -500,12 +500,48 @@ pub async fn calendars(
 pub async fn list(State(state): State<AppState>, auth: Authed) -> AppResult<Json<CalendarList>> {
     let mut cal = open(&state, &auth).await?;
     let (calendars, _) = calendars(&mut cal, &auth).await?;
+    // Invitations answered elsewhere may still be there: not offered when
+    // the calendar is in the list already.
+    let pending = pending_shares(&mut cal)
+        .await
+        .into_iter()
+        .filter(|p| {
+            !calendars
+                .iter()
+                .any(|c| c.owner.as_deref() == Some(p.owner.as_str()) && c.name == p.name)
+        })
+        .collect();
     Ok(Json(CalendarList {
         calendars,
         sharing: cal.home.cs_sharing || cal.home.acl,
         free_busy: cal.home.outbox.is_some(),
         email: cal.email.clone(),
+        pending,
     }))
+}
+
+/// Adds a calendar a colleague shared (it joins the user's list), or
+/// declines it; answers the list of calendars as it is now.
+#[utoipa::path(post, path = "/api/calendars/pending", request_body = ShareAnswer, responses(
+    (status = 200, body = CalendarList), (status = 404, body = ApiError)))]
+pub async fn answer_pending(
+    State(state): State<AppState>,
+    auth: Authed,
+    Json(req): Json<ShareAnswer>,
+) -> AppResult<Json<CalendarList>> {
+    let mut cal = open(&state, &auth).await?;
+    let Some(base) = cal.home.notifications.clone() else {
+        return Err(ApiError::NotFound.into());
+    };
+    // Only an invitation of the user's own notifications.
+    let id = check_cal_id(&req.id)?.trim_end_matches('/').to_string();
+    if !id.starts_with(&base) || dav::same_path(&id, &base) {
+        return Err(ApiError::Forbidden.into());
+    }
+    answer_share(&mut cal, &id, req.accept)
+        .await
+        .map_err(dav_err)?;
+    list(State(state), auth).await
 }
 
 fn clean_name(name: &str) -> AppResult<String> {
@@ -707,9 +743,9 @@ pub async fn open_other(
             let local = owner.split('@').next().unwrap_or("").to_string();
             names.iter().any(|n| *n == owner || *n == local)
         };
-        for (href, owner) in pending_shares(&mut cal).await {
-            if is_them(&owner)
-                && let Err(e) = accept_share(&mut cal, &href).await
+        for p in pending_shares(&mut cal).await {
+            if is_them(&p.owner)
+                && let Err(e) = answer_share(&mut cal, &p.id, true).await
             {
                 tracing::info!(user = %me, "invitation de partage non acceptée: {e}");
             }
@@ -808,8 +844,8 @@ pub async fn open_other(
 }
 
 /// Sharing invitations waiting for the user (CalendarServer
-/// notifications): (notification path, owner's name).
-async fn pending_shares(cal: &mut Cal) -> Vec<(String, String)> {
+/// notifications), the 20 newest looked at.
+async fn pending_shares(cal: &mut Cal) -> Vec<PendingShare> {
     let Some(url) = cal.home.notifications.clone() else {
         return Vec::new();
     };
@@ -818,7 +854,12 @@ async fn pending_shares(cal: &mut Cal) -> Vec<(String, String)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for r in list.iter().filter(|r| !dav::same_path(&r.href, &url)) {
+    for r in list
+        .iter()
+        .filter(|r| !dav::same_path(&r.href, &url))
+        .rev()
+        .take(20)
+    {
         let invite = r
             .props
             .iter()
@@ -842,16 +883,48 @@ async fn pending_shares(cal: &mut Cal) -> Vec<(String, String)> {
             .and_then(|o| o.descendants().find(|n| n.tag_name().name() == "href"))
             .and_then(|n| n.text())
             .map(|h| who_of_href(h.trim()));
+        let text_of = |name: &str| {
+            doc.descendants()
+                .find(|n| n.tag_name().name() == name)
+                .map(|n| {
+                    n.descendants()
+                        .filter(|t| t.is_text())
+                        .filter_map(|t| t.text())
+                        .collect::<String>()
+                })
+                .unwrap_or_default()
+        };
+        let host = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "hosturl")
+            .and_then(|o| o.descendants().find(|n| n.tag_name().name() == "href"))
+            .and_then(|n| n.text())
+            .map(|h| dav::percent_decode(&dav::last_segment(h.trim())))
+            .unwrap_or_default();
+        let summary = text_of("summary").trim().to_string();
+        let rw = doc
+            .descendants()
+            .any(|n| matches!(n.tag_name().name(), "read-write" | "read-write-schedule"));
         if let (true, Some(owner)) = (waiting, owner) {
-            out.push((r.href.clone(), owner));
+            out.push(PendingShare {
+                id: r.href.clone(),
+                owner,
+                name: if summary.is_empty() { host } else { summary },
+                access: if rw { Access::ReadWrite } else { Access::Read },
+            });
         }
     }
     out
 }
 
-/// Accepts a sharing invitation: the calendar joins the user's home.
-async fn accept_share(cal: &mut Cal, notification: &str) -> Result<(), DavError> {
-    let body = r#"<?xml version="1.0" encoding="utf-8"?><D:invite-reply xmlns:D="DAV:"><D:invite-accepted/></D:invite-reply>"#;
+/// Answers a sharing invitation: accepted, the calendar joins the user's
+/// home.
+async fn answer_share(cal: &mut Cal, notification: &str, accept: bool) -> Result<(), DavError> {
+    let body = if accept {
+        r#"<?xml version="1.0" encoding="utf-8"?><D:invite-reply xmlns:D="DAV:"><D:invite-accepted/></D:invite-reply>"#
+    } else {
+        r#"<?xml version="1.0" encoding="utf-8"?><D:invite-reply xmlns:D="DAV:"><D:invite-declined/></D:invite-reply>"#
+    };
     cal.client
         .request(
             Method::POST,
@@ -864,6 +937,11 @@ async fn accept_share(cal: &mut Cal, notification: &str) -> Result<(), DavError>
         )
         .await?
         .check()?;
+    // Answered: the invitation is not offered again (the server keeps the
+    // notification otherwise).
+    if let Err(e) = cal.client.delete(notification, None).await {
+        tracing::debug!("notification de partage non effacée: {e}");
+    }
     Ok(())
 }
 
@@ -910,7 +988,8 @@ pub async fn share(
         return Err(invalid("identifiant ou adresse invalide"));
     }
     let mut cal = open(&state, &auth).await?;
-    set_share(&mut cal, &id, &who, Some(req.access)).await?;
+    let name = one_calendar(&mut cal, &id, 0, &[], false).await?.name;
+    set_share(&mut cal, &id, &who, Some((req.access, &name))).await?;
     let hidden = super::prefs::load(&auth).await?.hidden_calendars;
     Ok(Json(one_calendar(&mut cal, &id, 0, &hidden, false).await?))
 }
@@ -950,15 +1029,23 @@ fn sharee_href(cal: &Cal, who: &str) -> String {
     }
 }
 
-async fn set_share(cal: &mut Cal, id: &str, who: &str, access: Option<Access>) -> AppResult<()> {
+/// Shares `id` with `who` (`access` and the calendar's name, which the
+/// invitation carries), or stops sharing it (`None`).
+async fn set_share(
+    cal: &mut Cal,
+    id: &str,
+    who: &str,
+    access: Option<(Access, &str)>,
+) -> AppResult<()> {
     if !id.starts_with(&cal.home.home) {
         return Err(ApiError::Forbidden.into());
     }
     let href = dav::xml_escape(&sharee_href(cal, who));
     if cal.home.cs_sharing {
         let body = match access {
-            Some(a) => format!(
-                r#"<?xml version="1.0" encoding="utf-8"?><CS:share xmlns:D="DAV:" xmlns:CS="{CALENDARSERVER}"><CS:set><D:href>{href}</D:href>{}</CS:set></CS:share>"#,
+            Some((a, name)) => format!(
+                r#"<?xml version="1.0" encoding="utf-8"?><CS:share xmlns:D="DAV:" xmlns:CS="{CALENDARSERVER}"><CS:set><D:href>{href}</D:href><CS:summary>{}</CS:summary>{}</CS:set></CS:share>"#,
+                dav::xml_escape(name),
                 if a == Access::ReadWrite {
                     "<CS:read-write/>"
                 } else {
@@ -986,7 +1073,7 @@ async fn set_share(cal: &mut Cal, id: &str, who: &str, access: Option<Access>) -
         return Ok(());
     }
     if cal.home.acl {
-        return set_acl(cal, id, who, access).await;
+        return set_acl(cal, id, who, access.map(|(a, _)| a)).await;
     }
     Err(ApiError::Forbidden.into())
 }

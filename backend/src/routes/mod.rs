@@ -64,6 +64,7 @@ use crate::{AppState, auth::Json, error::AppError};
         calendar::change,
         calendar::delete,
         calendar::open_other,
+        calendar::answer_pending,
         calendar::share,
         calendar::unshare,
         calendar::events,
@@ -189,6 +190,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/calendars", get(calendar::list).post(calendar::create))
         .route("/calendars/events", get(calendar::events))
         .route("/calendars/others", post(calendar::open_other))
+        .route("/calendars/pending", post(calendar::answer_pending))
         .route("/calendars/freebusy", post(calendar::free_busy))
         .route(
             "/calendars/{cal}",

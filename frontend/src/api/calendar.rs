@@ -120,6 +120,16 @@ pub async fn delete_event(
     decode(&send_text(Method::Delete, &event_url(cal, id, None), json(delete)).await?)
 }
 
+/// Adds a calendar a colleague shared, or declines it: the list as it is
+/// then.
+pub async fn answer_pending(id: &str, accept: bool) -> Result<CalendarList, Failure> {
+    let body = shared::calendar::ShareAnswer {
+        id: id.to_string(),
+        accept,
+    };
+    decode(&send_text(Method::Post, "/api/calendars/pending", json(&body)).await?)
+}
+
 /// Answers an invitation in the user's calendar (the organiser is told).
 pub async fn answer_event(
     cal: &str,

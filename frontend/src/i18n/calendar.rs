@@ -130,6 +130,11 @@ pub struct TrCal {
     pub invitations_sent: &'static str,
     pub organizer: &'static str,
     pub your_answer: &'static str,
+    pub shared_offers: &'static str,
+    /// "Alice vous partage « Secrétariat » (lecture seule)."
+    pub shared_with_you: fn(&str, &str, bool) -> String,
+    pub add_shared: &'static str,
+    pub decline_shared: &'static str,
     pub discard_heading: &'static str,
     pub discard_text: &'static str,
     pub discard: &'static str,
@@ -455,6 +460,19 @@ pub const FR: TrCal = TrCal {
     invitations_sent: "Les participants recevront une invitation par courriel.",
     organizer: "Organisateur",
     your_answer: "Votre réponse",
+    shared_offers: "Agendas partagés avec vous",
+    shared_with_you: |who, name, rw| {
+        format!(
+            "{who} vous partage « {name} » ({}).",
+            if rw {
+                "lecture et écriture"
+            } else {
+                "lecture seule"
+            }
+        )
+    },
+    add_shared: "Ajouter",
+    decline_shared: "Refuser",
     discard_heading: "Abandonner les modifications ?",
     discard_text: "Ce que vous avez saisi dans cet événement sera perdu.",
     discard: "Abandonner",
@@ -644,6 +662,15 @@ pub const EN: TrCal = TrCal {
     invitations_sent: "The attendees will receive an invitation by email.",
     organizer: "Organiser",
     your_answer: "Your answer",
+    shared_offers: "Calendars shared with you",
+    shared_with_you: |who, name, rw| {
+        format!(
+            "{who} shares “{name}” with you ({}).",
+            if rw { "read and write" } else { "read only" }
+        )
+    },
+    add_shared: "Add",
+    decline_shared: "Decline",
     discard_heading: "Discard your changes?",
     discard_text: "What you typed in this event will be lost.",
     discard: "Discard",

@@ -89,6 +89,8 @@ pub struct Cal {
     pub calendars: RwSignal<Vec<CalendarInfo>>,
     pub sharing: RwSignal<bool>,
     pub free_busy: RwSignal<bool>,
+    /// Calendars colleagues shared, waiting for the user's answer.
+    pub pending: RwSignal<Vec<shared::calendar::PendingShare>>,
     pub email: RwSignal<String>,
     pub listed: RwSignal<bool>,
     pub occs: RwSignal<Vec<Occurrence>>,
@@ -322,6 +324,7 @@ fn CalendarShell() -> impl IntoView {
         calendars: RwSignal::new(Vec::new()),
         sharing: RwSignal::new(false),
         free_busy: RwSignal::new(false),
+        pending: RwSignal::new(Vec::new()),
         email: RwSignal::new(String::new()),
         listed: RwSignal::new(false),
         occs: RwSignal::new(Vec::new()),
@@ -359,6 +362,7 @@ fn CalendarShell() -> impl IntoView {
                     cal.calendars.try_set(list.calendars);
                     cal.sharing.try_set(list.sharing);
                     cal.free_busy.try_set(list.free_busy);
+                    cal.pending.try_set(list.pending);
                     cal.email.try_set(list.email);
                     cal.listed.try_set(true);
                 }

@@ -127,6 +127,25 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
         });
     };
 
+    // A calendar a colleague shared: added to the list, or declined.
+    let answer_offer = move |id: String, accept: bool| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::answer_pending(&id, accept).await {
+                Ok(list) => {
+                    cal.calendars.try_set(list.calendars);
+                    cal.pending.try_set(list.pending);
+                    cal.refresh();
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+
     let row = move |c: CalendarInfo| {
         let id = c.id.clone();
         let own = c.owner.is_none();
@@ -326,6 +345,37 @@ pub fn Sidebar(open: RwSignal<bool>) -> impl IntoView {
                     children=row
                 />
             </ul>
+            {move || {
+                let offers = cal.pending.get();
+                (!offers.is_empty()).then(|| {
+                    let items = offers
+                        .into_iter()
+                        .map(|p| {
+                            let text = (trc().shared_with_you)(&p.owner, &p.name, p.access == Access::ReadWrite);
+                            let (id_yes, id_no) = (p.id.clone(), p.id);
+                            view! {
+                                <li class="cal-offer">
+                                    <p>{text}</p>
+                                    <div class="cal-form-buttons">
+                                        <button type="button" class="button primary" disabled=busy on:click=move |_| answer_offer(id_yes.clone(), true)>
+                                            {tc(|t| t.add_shared)}
+                                        </button>
+                                        <button type="button" class="button" disabled=busy on:click=move |_| answer_offer(id_no.clone(), false)>
+                                            {tc(|t| t.decline_shared)}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="cal-offers" aria-labelledby="cal-offers-heading">
+                            <h3 id="cal-offers-heading">{tc(|t| t.shared_offers)}</h3>
+                            <ul>{items}</ul>
+                        </section>
+                    }
+                })
+            }}
             <div class="cal-sidebar-buttons">
                 <button type="button" class="button" on:click=move |_| {
                     field.set(String::new());
