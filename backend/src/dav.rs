@@ -245,7 +245,7 @@ pub fn parse_multistatus(xml: &str) -> Result<Vec<DavResponse>, DavError> {
 
 /// An element's XML as written, with the namespaces in scope declared on
 /// it, so that it parses on its own.
-fn self_contained(n: roxmltree::Node<'_, '_>, doc: &str) -> String {
+pub fn self_contained(n: roxmltree::Node<'_, '_>, doc: &str) -> String {
     let text = doc.get(n.range()).unwrap_or("");
     let name_end = text
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')

@@ -30,6 +30,11 @@ pub const DEFAULT_TZ: Tz = chrono_tz::Europe::Paris;
 /// The most occurrences expanded per object and range.
 const EXPAND_LIMIT: usize = 5000;
 
+/// The longest duration read (ten years); longer ones are ignored.
+const MAX_DURATION_SECS: i64 = 10 * 366 * 86_400;
+/// Components nest this deep at most (VCALENDAR > VEVENT > VALARM is 3).
+const MAX_DEPTH: usize = 8;
+
 /// `PRODID` of what Facteur writes.
 pub const PRODID: &str = "-//Facteur//Agenda//FR";
 
@@ -319,7 +324,12 @@ pub fn parse_all(data: &[u8]) -> Result<Vec<Component>, String> {
             continue;
         };
         match prop.name.as_str() {
-            "BEGIN" => stack.push(Component::new(prop.value.trim())),
+            "BEGIN" => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err("composants imbriqués trop profondément".into());
+                }
+                stack.push(Component::new(prop.value.trim()))
+            }
             "END" => {
                 let Some(c) = stack.pop() else {
                     continue;
@@ -394,6 +404,15 @@ impl When {
         }
         let naive = NaiveDateTime::parse_from_str(s.strip_suffix('Z')?, "%Y%m%dT%H%M%S").ok()?;
         Some(When::At(naive.and_utc()))
+    }
+
+    /// An `UNTIL`: UTC, a date, or (wrongly, but clients write it) a
+    /// local time in the series' zone.
+    pub fn parse_until(s: &str, zone: Tz) -> Option<When> {
+        When::parse(s).or_else(|| {
+            let naive = NaiveDateTime::parse_from_str(s.trim(), "%Y%m%dT%H%M%S").ok()?;
+            Some(When::At(local_to_utc(zone, naive)))
+        })
     }
 }
 
@@ -526,7 +545,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
             _ => {
                 let n: i64 = num.parse().ok()?;
                 num.clear();
-                secs += n * match (c, in_time) {
+                let unit = match (c, in_time) {
                     ('W', _) => 604_800,
                     ('D', _) => 86_400,
                     ('H', true) => 3600,
@@ -534,10 +553,12 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
                     ('S', true) => 1,
                     _ => return None,
                 };
+                secs = secs.checked_add(n.checked_mul(unit)?)?;
             }
         }
     }
-    if !num.is_empty() {
+    // Ten years at most: anything longer is not an event's length.
+    if !num.is_empty() || secs > MAX_DURATION_SECS {
         return None;
     }
     Some(Duration::seconds(if neg { -secs } else { secs }))
@@ -622,7 +643,7 @@ pub fn recurrence_of(rule: &str, start: &Stamp) -> Recurrence {
             "INTERVAL" => r.interval = v.parse().unwrap_or(1).max(1),
             "COUNT" => r.count = v.parse().ok(),
             "UNTIL" => {
-                r.until = When::parse(v).map(|w| match w {
+                r.until = When::parse_until(v, start.zone()).map(|w| match w {
                     When::Date(d) => d.format("%Y-%m-%d").to_string(),
                     When::At(t) => t
                         .with_timezone(&start.zone())
@@ -653,13 +674,14 @@ pub fn recurrence_of(rule: &str, start: &Stamp) -> Recurrence {
                 simple &= by_day.is_empty() && md.parse() == Ok(start.local.day());
             } else if by_day.len() == 1 {
                 let d = &by_day[0];
-                let day = &d[d.len().saturating_sub(2)..];
-                let n: i32 = d[..d.len().saturating_sub(2)].parse().unwrap_or(0);
+                let cut = d.len().saturating_sub(2);
+                let day = d.get(cut..).unwrap_or("");
+                let n: i32 = d.get(..cut).and_then(|n| n.parse().ok()).unwrap_or(0);
                 let wd = start.local.weekday().num_days_from_monday() as usize;
                 let nth = ((start.local.day() - 1) / 7 + 1) as i32;
-                let last = start.local.day() + 7
-                    > shared::calendar::days_in_month(start.local.year(), start.local.month());
-                simple &= DAYS[wd] == day && (n == nth || (n == -1 && last));
+                // The editor writes "last" only for a fifth weekday: a
+                // "last Monday" that is also the fourth stays as stored.
+                simple &= DAYS[wd] == day && (n == nth && n < 5 || n == -1 && nth == 5);
                 r.monthly_by = MonthlyBy::Weekday;
             } else {
                 simple &= by_day.is_empty();
@@ -857,7 +879,7 @@ pub fn occurrences(
             let until = parts
                 .iter()
                 .find(|(k, _)| k == "UNTIL")
-                .and_then(|(_, v)| When::parse(v));
+                .and_then(|(_, v)| When::parse_until(v, start.zone()));
             let limit = When::At(range_end);
             let later = match until {
                 None => true,
@@ -965,7 +987,7 @@ fn span(ev: &Component) -> Option<(Stamp, Stamp)> {
                     Duration::zero()
                 });
             Stamp {
-                local: start.local + d,
+                local: start.local.checked_add_signed(d)?,
                 ..start
             }
         }
@@ -1201,6 +1223,15 @@ pub fn apply_rule(ev: &mut Component, r: Option<&Recurrence>, start: &Stamp) -> 
             {
                 return Ok(());
             }
+            // The same rule as stored (its UNTIL may be at any time of
+            // day, which the editor shows as a date): kept as it is.
+            let stored = ev.get("DTSTART").and_then(Stamp::read);
+            if let (Some(rule), Some(st)) = (ev.get("RRULE"), stored)
+                && st.date == start.date
+                && recurrence_of(&rule.value, &st) == *r
+            {
+                return Ok(());
+            }
             ev.set(Prop::new("RRULE", rule_for(r, start)?));
         }
     }
@@ -1267,36 +1298,53 @@ pub fn change_all(
         }
         _ => (start, end),
     };
-    let changed_form = mstart.date != start.date || mstart.tz != start.tz || mstart.utc;
+    // How far the series moved, on the wall clock of its (new) zone.
+    let zone = start.zone();
+    let old_base = if mstart.date {
+        mstart.local
+    } else {
+        mstart.instant().with_timezone(&zone).naive_local()
+    };
+    let shift = start.local - old_base;
+    let moved = |w: When| -> When {
+        match w {
+            When::Date(d) => When::Date(d + Duration::days(shift.num_days())),
+            When::At(t) => When::At(local_to_utc(
+                zone,
+                t.with_timezone(&zone).naive_local() + shift,
+            )),
+        }
+    };
+    // All day ↔ timed: overrides and exceptions no longer name occurrences.
+    let changed_form = mstart.date != start.date;
     apply(master, data, &start, &end, organizer);
     apply_rule(master, data.recurrence.as_ref(), &start)?;
-    // EXDATEs follow the series when it moves in time of day.
+    // Exceptions move with the series, in its new form.
     let exdates: Vec<Prop> = master.all("EXDATE").cloned().collect();
-    if !exdates.is_empty() {
-        let shift = start
-            .local
-            .time()
-            .signed_duration_since(mstart.local.time());
-        master.remove("EXDATE");
+    master.remove("EXDATE");
+    if !changed_form {
         for ex in exdates {
             for v in ex.value.split(',') {
                 let mut p = ex.clone();
                 p.value = v.to_string();
                 if let Some(s) = Stamp::read(&p) {
-                    let moved = if s.date {
-                        s.when()
-                    } else {
-                        When::At(s.instant() + shift)
-                    };
-                    master.props.push(start.like(moved).to_prop("EXDATE"));
+                    master
+                        .props
+                        .push(start.like(moved(s.when())).to_prop("EXDATE"));
                 }
             }
         }
     }
     if changed_form {
-        // Overrides no longer match the series' form: they go.
         cal.children
             .retain(|c| c.name != "VEVENT" || c.get("RECURRENCE-ID").is_none());
+    } else {
+        // Overrides keep naming the occurrences they change.
+        for ov in cal.children.iter_mut().filter(|c| c.name == "VEVENT") {
+            if let Some(rid) = ov.get("RECURRENCE-ID").and_then(Stamp::read) {
+                ov.set(start.like(moved(rid.when())).to_prop("RECURRENCE-ID"));
+            }
+        }
     }
     add_timezones(cal);
     Ok(())
@@ -1359,6 +1407,53 @@ pub fn split_following(
         .get("RRULE")
         .map(|p| p.value.clone())
         .ok_or("l'événement ne se répète pas")?;
+    // What the old series had from `rid` on: its exceptions (carried to
+    // the new series when it keeps the same times) and, for a rule with
+    // COUNT, how many occurrences came before.
+    let before = {
+        let copy = Component {
+            children: cal
+                .children
+                .iter()
+                .filter(|c| c.name != "VEVENT" || c.get("RECURRENCE-ID").is_none())
+                .cloned()
+                .collect(),
+            ..cal.clone()
+        };
+        let until = match rid {
+            When::Date(d) => d.and_time(NaiveTime::MIN).and_utc(),
+            When::At(t) => t,
+        };
+        occurrences(
+            &copy,
+            "",
+            "",
+            None,
+            mstart.instant().timestamp_millis() - 86_400_000,
+            until.timestamp_millis(),
+            &[],
+        )
+        .iter()
+        .filter(|o| o.start < until.timestamp_millis())
+        .count() as u32
+    };
+    let master = cal.master_mut().ok_or("événement vide")?;
+    let later_exdates: Vec<When> = master
+        .all("EXDATE")
+        .flat_map(|p| {
+            p.value
+                .split(',')
+                .filter_map(|v| {
+                    Stamp::read(&Prop {
+                        value: v.to_string(),
+                        ..p.clone()
+                    })
+                    .map(|s| s.when())
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| *w > rid)
+        .collect();
     master.set(Prop::new("RRULE", rule_until(&rule, rid, &mstart)));
     let cut = |s: Stamp| s.when() >= rid;
     // Overrides and exceptions from `rid` on leave the old series.
@@ -1372,7 +1467,26 @@ pub fn split_following(
     let Some(data) = data else {
         return Ok(None);
     };
-    let mut next = new_object(new_uid, data, organizer)?;
+    // The new series counts what is left of the old one.
+    let mut data = data.clone();
+    let old_count = rule_parts(&rule)
+        .iter()
+        .find(|(k, _)| k == "COUNT")
+        .and_then(|(_, v)| v.parse::<u32>().ok());
+    if let (Some(r), Some(old)) = (data.recurrence.as_mut(), old_count)
+        && r.count == Some(old)
+    {
+        r.count = Some(old.saturating_sub(before).max(1));
+    }
+    let mut next = new_object(new_uid, &data, organizer)?;
+    if let Some(dst) = next.master_mut() {
+        let (nstart, _) = span(dst).ok_or("événement sans date")?;
+        if nstart.when() == rid || nstart.date && When::Date(nstart.local.date()) == rid {
+            for w in later_exdates {
+                dst.props.push(nstart.like(w).to_prop("EXDATE"));
+            }
+        }
+    }
     // Keep the series' other properties (categories, X- …).
     if let (Some(src), Some(dst)) = (cal.master(), next.master_mut()) {
         for p in &src.props {

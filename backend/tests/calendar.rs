@@ -740,6 +740,44 @@ async fn an_invitation_from_alice_accepted_by_bob() {
         .unwrap();
     assert!(bob_line.contains("PARTSTAT=ACCEPTED"), "{bob_line}");
 
+    // Forged messages to alice change nothing: a reply whose sender is
+    // not the attendee, and an invitation rewriting her own event.
+    let mut alice_append = imap_conn("alice", "secret").await;
+    for (method, from, extra) in [
+        (
+            "REPLY",
+            "mallory@ac-demo.fr",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:bob@ac-demo.fr\r\nSUMMARY:x",
+        ),
+        (
+            "REQUEST",
+            "mallory@ac-demo.fr",
+            "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:alice@ac-demo.fr\r\nSUMMARY:Piraté",
+        ),
+    ] {
+        let forged = format!(
+            "From: {from}\r\nTo: alice@ac-demo.fr\r\nSubject: Faux {method} {title}\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; method={method}; charset=utf-8\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\nUID:{}\r\nDTSTART:20270406T160000Z\r\nSEQUENCE:99\r\nORGANIZER:mailto:alice@ac-demo.fr\r\n{extra}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            saved.uid
+        );
+        let fuid = alice_append
+            .append("INBOX", &[], None, forged.as_bytes())
+            .await
+            .unwrap()
+            .unwrap();
+        let url = format!("/api/folders/INBOX/messages/{fuid}/invitation");
+        let r = post(&app, &url, &alice, json!({"answer": "accepted"})).await;
+        if method == "REQUEST" {
+            assert_eq!(r.code(), "forbidden", "{method}");
+        }
+    }
+    let text = stored("alice", "secret", &cal.id, &saved.id).await;
+    assert!(text.contains(&format!("SUMMARY:{title}")), "{text}");
+    let bob_line = text
+        .lines()
+        .find(|l| l.starts_with("ATTENDEE") && l.contains("bob@ac-demo.fr"))
+        .unwrap();
+    assert!(bob_line.contains("PARTSTAT=ACCEPTED"), "{bob_line}");
+
     // A forged cancellation (same UID, another organiser) changes nothing.
     let forged = format!(
         "From: mallory@ac-demo.fr\r\nTo: bob@ac-demo.fr\r\nSubject: Faux {title}\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; method=CANCEL; charset=utf-8\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:{}\r\nDTSTART:20270406T160000Z\r\nSEQUENCE:9\r\nORGANIZER:mailto:mallory@ac-demo.fr\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",

@@ -437,3 +437,149 @@ fn timezones() {
     assert_eq!(parse_duration("P1X"), None);
     assert_eq!(object_name("abc@host/../x"), "abc-host-..-x.ics");
 }
+
+#[test]
+fn splitting_a_counted_series_keeps_the_count_and_the_exceptions() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nSUMMARY:Stage\r\nDTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T100000\r\nRRULE:FREQ=WEEKLY;COUNT=10\r\nEXDATE;TZID=Europe/Paris:20270208T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut cal = parse(text.as_bytes()).unwrap();
+    // From the 4th occurrence (25 January).
+    let rid = When::parse("20270125T080000Z").unwrap();
+    let d = occurrence_data(&cal, Some(rid)).unwrap();
+    let next = split_following(&mut cal, rid, "c2", Some(&d), ("alice@ac-demo.fr", ""))
+        .unwrap()
+        .unwrap();
+    let all = |c: &Component| {
+        occurrences(
+            c,
+            "c",
+            "i",
+            None,
+            ms("2027-01-01T00:00:00Z"),
+            ms("2027-06-01T00:00:00Z"),
+            &me(),
+        )
+        .len()
+    };
+    // 3 before, 7 after with one exception: 9 in all, as before the split.
+    assert_eq!(all(&cal), 3);
+    assert_eq!(all(&next), 6, "{}", next.to_ics());
+    assert!(
+        next.to_ics()
+            .contains("EXDATE;TZID=Europe/Paris:20270208T090000")
+    );
+}
+
+#[test]
+fn an_unchanged_rule_is_kept_as_stored() {
+    // An UNTIL at 08:59:59 (a split) and a floating one stay as they are.
+    for rule in [
+        "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261201T085959Z",
+        "FREQ=DAILY;UNTIL=20261210T100000",
+    ] {
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:k\r\nSUMMARY:x\r\nDTSTART;TZID=Europe/Paris:20261103T100000\r\nDTEND;TZID=Europe/Paris:20261103T110000\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        let mut cal = parse(text.as_bytes()).unwrap();
+        let mut d = occurrence_data(&cal, None).unwrap();
+        assert!(d.recurrence.as_ref().unwrap().until.is_some(), "{rule}");
+        d.title = "Nouveau titre".into();
+        change_all(&mut cal, None, &d, ("alice@ac-demo.fr", "")).unwrap();
+        assert_eq!(cal.master().unwrap().get("RRULE").unwrap().value, rule);
+    }
+    // "Last Monday" that is also the fourth is not rewritten as the fourth.
+    let start = Stamp {
+        local: NaiveDate::from_ymd_opt(2026, 2, 23)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        tz: Some(DEFAULT_TZ),
+        utc: false,
+        date: false,
+    };
+    assert!(
+        recurrence_of("FREQ=MONTHLY;BYDAY=-1MO", &start)
+            .other
+            .is_some()
+    );
+    assert!(
+        recurrence_of("FREQ=MONTHLY;BYDAY=1€", &start)
+            .other
+            .is_some()
+    );
+}
+
+#[test]
+fn moving_a_utc_series_keeps_its_overrides_and_exceptions() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u\r\nSUMMARY:Cours\r\nDTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\nRRULE:FREQ=DAILY;COUNT=5\r\nEXDATE:20261202T090000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:u\r\nRECURRENCE-ID:20261203T090000Z\r\nSUMMARY:Cours déplacé\r\nDTSTART:20261203T140000Z\r\nDTEND:20261203T150000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let mut cal = parse(text.as_bytes()).unwrap();
+    let before: Vec<i64> = occurrences(
+        &cal,
+        "c",
+        "i",
+        None,
+        ms("2026-11-30T00:00:00Z"),
+        ms("2026-12-10T00:00:00Z"),
+        &me(),
+    )
+    .iter()
+    .map(|o| o.start)
+    .collect();
+    assert_eq!(before.len(), 4);
+    // Only the title changes.
+    let mut d = occurrence_data(&cal, None).unwrap();
+    d.title = "Cours de 4e".into();
+    change_all(&mut cal, None, &d, ("alice@ac-demo.fr", "")).unwrap();
+    let after: Vec<i64> = occurrences(
+        &cal,
+        "c",
+        "i",
+        None,
+        ms("2026-11-30T00:00:00Z"),
+        ms("2026-12-10T00:00:00Z"),
+        &me(),
+    )
+    .iter()
+    .map(|o| o.start)
+    .collect();
+    assert_eq!(after, before, "{}", cal.to_ics());
+    // One hour later: the override and the exception follow.
+    let mut d = occurrence_data(&cal, None).unwrap();
+    d.start = "2026-12-01T11:00".into();
+    d.end = "2026-12-01T12:00".into();
+    change_all(&mut cal, None, &d, ("alice@ac-demo.fr", "")).unwrap();
+    let occ = occurrences(
+        &cal,
+        "c",
+        "i",
+        None,
+        ms("2026-11-30T00:00:00Z"),
+        ms("2026-12-10T00:00:00Z"),
+        &me(),
+    );
+    assert_eq!(occ.len(), 4, "{}", cal.to_ics());
+    assert!(occ.iter().any(|o| o.title == "Cours déplacé"));
+}
+
+#[test]
+fn hostile_input_is_refused_not_fatal() {
+    let deep = format!(
+        "BEGIN:VCALENDAR\r\n{}{}END:VCALENDAR\r\n",
+        "BEGIN:X\r\n".repeat(10_000),
+        "END:X\r\n".repeat(10_000)
+    );
+    assert!(parse_all(deep.as_bytes()).is_err());
+    assert_eq!(parse_duration("PT9999999999999999S"), None);
+    assert_eq!(parse_duration("P99999999D"), None);
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:h\r\nDTSTART:20261201T090000Z\r\nDURATION:P99999999D\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let cal = parse(text.as_bytes()).unwrap();
+    let _ = occurrences(
+        &cal,
+        "c",
+        "i",
+        None,
+        ms("2026-11-30T00:00:00Z"),
+        ms("2026-12-10T00:00:00Z"),
+        &me(),
+    );
+    let _ = first_span(&cal);
+}

@@ -46,6 +46,8 @@ use crate::{
 
 /// Content type of an event.
 const ICS_TYPE: &str = "text/calendar; charset=utf-8";
+/// Most events imported at once.
+const MAX_IMPORT_EVENTS: usize = 5000;
 /// Largest `.ics` file imported at once.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 /// The longest range one request may ask for (a bit over a year).
@@ -239,7 +241,11 @@ fn color_of(r: &DavResponse, index: usize) -> String {
         .map(str::trim)
         .unwrap_or("");
     // Apple writes #RRGGBBAA.
-    let c = if c.len() == 9 { &c[..7] } else { c };
+    let c = if c.len() == 9 {
+        c.get(..7).unwrap_or(c)
+    } else {
+        c
+    };
     if valid_color(c) {
         c.to_ascii_lowercase()
     } else {
@@ -1110,7 +1116,8 @@ async fn set_acl(cal: &mut Cal, id: &str, who: &str, access: Option<Access>) -> 
             if href.is_some_and(|h| dav::same_path(h, &target) || h.eq_ignore_ascii_case(&target)) {
                 continue;
             }
-            aces.push_str(&xml[ace.range()]);
+            // With its namespaces: it leaves its `acl` parent.
+            aces.push_str(&dav::self_contained(ace, &xml));
         }
     }
     if let Some(a) = access {
@@ -1691,14 +1698,9 @@ pub async fn update_event(
         }
         _ => ical::change_all(&mut obj, rid, &req.data, (&org.0, &org.1)).map_err(invalid)?,
     }
-    let new_etag = put_checked(&mut cal, &path, &obj, etag).await?;
-    let mut saved = EventSaved {
-        id: id.clone(),
-        etag: new_etag,
-        uid: obj.uid(),
-        notified: Vec::new(),
-        notify_error: None,
-    };
+    // A split series: the new part is written first, so that a failure
+    // of either write never leaves the following occurrences nowhere.
+    let mut written: Option<(String, String, Option<String>)> = None;
     if let Some((uid, next)) = &created {
         let nid = ical::object_name(uid);
         let npath = dav::member_path(&calendar, &nid)?;
@@ -1712,6 +1714,27 @@ pub async fn update_event(
             )
             .await
             .map_err(dav_err)?;
+        written = Some((nid, npath, netag));
+    }
+    let new_etag = match put_checked(&mut cal, &path, &obj, etag).await {
+        Ok(e) => e,
+        Err(e) => {
+            if let Some((_, npath, netag)) = &written
+                && let Err(undo) = cal.client.delete(npath, netag.as_deref()).await
+            {
+                tracing::warn!(user = %auth.data.username, "suite de série non retirée: {undo}");
+            }
+            return Err(e);
+        }
+    };
+    let mut saved = EventSaved {
+        id: id.clone(),
+        etag: new_etag,
+        uid: obj.uid(),
+        notified: Vec::new(),
+        notify_error: None,
+    };
+    if let (Some((nid, _, netag)), Some((uid, _))) = (written, &created) {
         saved = EventSaved {
             id: nid,
             etag: netag,
@@ -1943,7 +1966,14 @@ pub async fn import(
     if cals.is_empty() {
         return Err(invalid("ce fichier ne contient aucun agenda (.ics)"));
     }
+    let events: usize = cals.iter().map(|c| c.events().count()).sum();
+    if events > MAX_IMPORT_EVENTS {
+        return Err(invalid(format!(
+            "ce fichier contient {events} événements : {MAX_IMPORT_EVENTS} au plus par import"
+        )));
+    }
     let mut groups: Vec<(String, Component)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut result = ImportResult::default();
     for c in cals {
         let tzs: Vec<Component> = c
@@ -1959,9 +1989,10 @@ pub async fn import(
             } else {
                 uid
             };
-            match groups.iter_mut().find(|(u, _)| *u == uid) {
+            match index.get(&uid).and_then(|i| groups.get_mut(*i)) {
                 Some((_, obj)) => obj.children.push(ev.clone()),
                 None => {
+                    index.insert(uid.clone(), groups.len());
                     let mut obj = Component::new("VCALENDAR");
                     obj.props.push(Prop::new("VERSION", "2.0"));
                     obj.props.push(Prop::new("PRODID", ical::PRODID));
@@ -2309,18 +2340,28 @@ fn method_of(cal: &Component, mime: Option<&str>) -> Option<ItipMethod> {
     }
 }
 
+/// The calendar a message carries, its method, and the message's sender.
 async fn message_calendar(
     auth: &Authed,
     folder: &str,
     uid: u32,
-) -> AppResult<Option<(Component, ItipMethod)>> {
+) -> AppResult<Option<(Component, ItipMethod, String)>> {
     let full = auth
         .imap(|c| {
             let folder = folder.to_string();
             Box::pin(async move { c.message(&folder, uid, false).await })
         })
         .await?;
-    Ok(calendar_part(&full.raw).and_then(|(c, m)| method_of(&c, m.as_deref()).map(|m| (c, m))))
+    let from = mail_parser::MessageParser::default()
+        .parse_headers(&full.raw)
+        .and_then(|h| {
+            h.from()
+                .and_then(|f| f.first())
+                .and_then(|a| a.address().map(str::to_ascii_lowercase))
+        })
+        .unwrap_or_default();
+    Ok(calendar_part(&full.raw)
+        .and_then(|(c, m)| method_of(&c, m.as_deref()).map(|m| (c, m, from))))
 }
 
 fn organizer_of(obj: &Component) -> String {
@@ -2376,7 +2417,7 @@ pub async fn invitation(
     auth: Authed,
     Path((folder, uid)): Path<(String, u32)>,
 ) -> AppResult<Json<Invitation>> {
-    let (obj, method) = message_calendar(&auth, &folder, uid)
+    let (obj, method, _) = message_calendar(&auth, &folder, uid)
         .await?
         .ok_or_else(|| AppError::from(ApiError::NotFound))?;
     let master = obj
@@ -2407,7 +2448,9 @@ pub async fn invitation(
     let mut clashes = Vec::new();
     if method == ItipMethod::Request {
         for c in &own {
-            if let Ok(occ) = range_occurrences(&mut cal, &c.id, start, end.max(start + 1)).await {
+            // A hostile invitation may span millennia: a month at most.
+            let until = end.max(start + 1).min(start + 31 * 86_400_000);
+            if let Ok(occ) = range_occurrences(&mut cal, &c.id, start, until).await {
                 for o in occ {
                     let overlaps = o.start < end && o.end > start;
                     if overlaps
@@ -2460,13 +2503,22 @@ pub async fn answer_invitation(
     Path((folder, uid)): Path<(String, u32)>,
     Json(req): Json<InvitationAnswer>,
 ) -> AppResult<Json<Invitation>> {
-    let (obj, method) = message_calendar(&auth, &folder, uid)
+    let (obj, method, from) = message_calendar(&auth, &folder, uid)
         .await?
         .ok_or_else(|| AppError::from(ApiError::NotFound))?;
     let mut cal = open(&state, &auth).await?;
     let own = own_calendars(&mut cal, &[]).await?;
     let event_uid = obj.uid();
     let copy = find_copy(&mut cal, &own, &obj).await;
+    // An invitation or a cancellation never changes an event the user
+    // organises (a message claiming to come from them is forged).
+    if method != ItipMethod::Reply
+        && copy.as_ref().is_some_and(|(_, _, _, o)| {
+            is_mine(o, &cal.me) && o.master().and_then(|m| m.get("ORGANIZER")).is_some()
+        })
+    {
+        return Err(ApiError::Forbidden.into());
+    }
     let email = cal.email.clone();
     let me_addr = {
         let master = obj.master();
@@ -2481,16 +2533,36 @@ pub async fn answer_invitation(
     match method {
         ItipMethod::Request => {
             let answer = req.answer.ok_or_else(|| invalid("réponse manquante"))?;
+            let only_overrides = obj.events().all(|e| e.get("RECURRENCE-ID").is_some());
             let mut stored = match &copy {
                 // A newer invitation replaces the copy; an older one
                 // only changes the answer.
                 Some((_, _, _, o)) if ical::sequence(o) > ical::sequence(&obj) => o.clone(),
+                // An update of some occurrences: merged into the series.
+                Some((_, _, _, o)) if only_overrides => {
+                    let mut o = o.clone();
+                    for ov in obj.events() {
+                        let rid = ov.get("RECURRENCE-ID").map(|p| p.value.clone());
+                        o.children.retain(|c| {
+                            c.name != "VEVENT"
+                                || c.get("RECURRENCE-ID").map(|p| p.value.clone()) != rid
+                        });
+                        o.children.push(ov.clone());
+                    }
+                    o
+                }
                 _ => {
                     let mut o = obj.clone();
                     o.remove("METHOD");
                     o
                 }
             };
+            // The sender's alarms are theirs (a server may act on them).
+            for ev in stored.children.iter_mut().filter(|c| c.name == "VEVENT") {
+                if copy.is_none() {
+                    ev.children.retain(|c| c.name != "VALARM");
+                }
+            }
             ical::set_partstat(&mut stored, &me_addr, answer, None);
             match &copy {
                 Some((c, id, etag, _)) => {
@@ -2542,7 +2614,9 @@ pub async fn answer_invitation(
                     .get("RECURRENCE-ID")
                     .and_then(ical::Stamp::read)
                     .map(|s| s.when());
-                for a in ev.all("ATTENDEE") {
+                // Only the sender's own answer counts: one attendee cannot
+                // answer for the others.
+                for a in ev.all("ATTENDEE").filter(|a| a.address() == from) {
                     let status = PartStat::from_ical(a.param("PARTSTAT").unwrap_or(""));
                     changed |= ical::set_partstat(&mut stored, &a.address(), status, rid);
                 }
