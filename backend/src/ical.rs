@@ -1456,14 +1456,17 @@ pub fn split_following(
         .collect();
     master.set(Prop::new("RRULE", rule_until(&rule, rid, &mstart)));
     let cut = |s: Stamp| s.when() >= rid;
-    // Overrides and exceptions from `rid` on leave the old series.
-    cal.children.retain(|c| {
-        c.name != "VEVENT"
-            || !c
-                .get("RECURRENCE-ID")
-                .and_then(Stamp::read)
-                .is_some_and(cut)
-    });
+    // Overrides from `rid` on leave the old series (and join the new one
+    // when it keeps the same times).
+    let (later, kept): (Vec<Component>, Vec<Component>) = std::mem::take(&mut cal.children)
+        .into_iter()
+        .partition(|c| {
+            c.name == "VEVENT"
+                && c.get("RECURRENCE-ID")
+                    .and_then(Stamp::read)
+                    .is_some_and(cut)
+        });
+    cal.children = kept;
     let Some(data) = data else {
         return Ok(None);
     };
@@ -1484,6 +1487,14 @@ pub fn split_following(
         if nstart.when() == rid || nstart.date && When::Date(nstart.local.date()) == rid {
             for w in later_exdates {
                 dst.props.push(nstart.like(w).to_prop("EXDATE"));
+            }
+            for mut ov in later.into_iter().filter(|c| {
+                c.get("RECURRENCE-ID")
+                    .and_then(Stamp::read)
+                    .is_some_and(|r| r.when() != rid)
+            }) {
+                ov.set(Prop::text_prop("UID", new_uid));
+                next.children.push(ov);
             }
         }
     }

@@ -440,7 +440,7 @@ fn timezones() {
 
 #[test]
 fn splitting_a_counted_series_keeps_the_count_and_the_exceptions() {
-    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nSUMMARY:Stage\r\nDTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T100000\r\nRRULE:FREQ=WEEKLY;COUNT=10\r\nEXDATE;TZID=Europe/Paris:20270208T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nSUMMARY:Stage\r\nDTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T100000\r\nRRULE:FREQ=WEEKLY;COUNT=10\r\nEXDATE;TZID=Europe/Paris:20270208T090000\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:c\r\nRECURRENCE-ID;TZID=Europe/Paris:20270215T090000\r\nSUMMARY:Stage (salle B)\r\nDTSTART;TZID=Europe/Paris:20270215T110000\r\nDTEND;TZID=Europe/Paris:20270215T120000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     let mut cal = parse(text.as_bytes()).unwrap();
     // From the 4th occurrence (25 January).
     let rid = When::parse("20270125T080000Z").unwrap();
@@ -467,6 +467,22 @@ fn splitting_a_counted_series_keeps_the_count_and_the_exceptions() {
         next.to_ics()
             .contains("EXDATE;TZID=Europe/Paris:20270208T090000")
     );
+    // The moved occurrence of 15 February followed into the new series.
+    let moved = occurrences(
+        &next,
+        "c",
+        "i",
+        None,
+        ms("2027-02-15T00:00:00Z"),
+        ms("2027-02-16T00:00:00Z"),
+        &me(),
+    );
+    assert_eq!(moved.len(), 1);
+    assert_eq!(
+        (moved[0].title.as_str(), moved[0].start),
+        ("Stage (salle B)", ms("2027-02-15T11:00:00+01:00"))
+    );
+    assert!(!cal.to_ics().contains("salle B"));
 }
 
 #[test]
