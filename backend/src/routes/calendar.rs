@@ -17,7 +17,7 @@ use std::{
 use axum::{
     body::Bytes,
     extract::State,
-    http::{HeaderMap, Method, StatusCode, header},
+    http::{Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use mail_parser::MimeHeaders;
@@ -34,6 +34,7 @@ use shared::{
     mail::Address,
 };
 
+use super::contacts::{new_uid, random_hex};
 use crate::{
     AppState,
     auth::{Authed, Json, Path, Query},
@@ -263,11 +264,8 @@ fn principal_name(href: &str) -> String {
 fn shares_of(r: &DavResponse, own_principal: &str) -> Vec<Share> {
     let mut out = Vec::new();
     if let Some(p) = r.prop(CALENDARSERVER, "invite").filter(|p| p.status == 200) {
-        let xml = format!(
-            "<root xmlns:D=\"DAV:\" xmlns:S=\"{CALENDARSERVER}\">{}</root>",
-            p.xml
-        );
-        if let Ok(doc) = roxmltree::Document::parse(&xml) {
+        // `p.xml` declares the namespaces it uses.
+        if let Ok(doc) = roxmltree::Document::parse(&p.xml) {
             for user in doc
                 .descendants()
                 .filter(|n| n.tag_name().name() == "user" || n.tag_name().name() == "sharee")
@@ -646,7 +644,7 @@ pub async fn change(
             return Err(ApiError::Forbidden.into());
         }
     }
-    let (_, mut prefs) = calendars_prefs(&auth).await?;
+    let mut prefs = super::prefs::load(&auth).await?;
     if let Some(hidden) = req.hidden {
         prefs.hidden_calendars.retain(|h| !dav::same_path(h, &id));
         if hidden {
@@ -658,10 +656,6 @@ pub async fn change(
     Ok(Json(
         one_calendar(&mut cal, &id, 0, &prefs.hidden_calendars, other).await?,
     ))
-}
-
-async fn calendars_prefs(auth: &Authed) -> AppResult<((), shared::prefs::Preferences)> {
-    Ok(((), super::prefs::load(auth).await?))
 }
 
 async fn save_prefs(auth: &Authed, prefs: shared::prefs::Preferences) -> AppResult<()> {
@@ -678,7 +672,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     let id = check_cal_id(&id)?;
-    let (_, mut prefs) = calendars_prefs(&auth).await?;
+    let mut prefs = super::prefs::load(&auth).await?;
     if prefs.other_calendars.iter().any(|o| dav::same_path(o, &id)) {
         prefs.other_calendars.retain(|o| !dav::same_path(o, &id));
         prefs.hidden_calendars.retain(|o| !dav::same_path(o, &id));
@@ -1368,38 +1362,16 @@ pub async fn event(
     }))
 }
 
-fn random_hex(bytes: usize) -> AppResult<String> {
-    let mut b = vec![0u8; bytes];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("random: {e}"))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
-}
-
-fn new_uid() -> AppResult<String> {
-    let h = random_hex(16)?;
-    Ok(format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    ))
-}
-
+/// The user as organiser or attendee: the login identity (its name from
+/// the preferences, none if they cannot be read).
 async fn sender_of(auth: &Authed) -> Sender {
-    let name = match super::prefs::load(auth).await {
-        Ok(p) => p
-            .identities
-            .first()
-            .map(|i| i.name.clone())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    Sender {
-        name,
-        email: auth.data.email.clone(),
-        reply_to: None,
-    }
+    super::compose::sender_of(auth, None)
+        .await
+        .unwrap_or_else(|_| Sender {
+            name: String::new(),
+            email: auth.data.email.clone(),
+            reply_to: None,
+        })
 }
 
 /// "mardi 1 décembre 2026 à 18:00" in Paris time, for the messages.
@@ -1520,11 +1492,7 @@ async fn send_itip(
     )?;
     let rcpts: Vec<String> = to.iter().map(|a| a.email.clone()).collect();
     smtp::submit(
-        &smtp::SmtpServer {
-            url: &state.config.smtp,
-            tls: &state.tls,
-            timeout: state.config.server_timeout,
-        },
+        &super::compose::server(state),
         &auth.data.username,
         auth.creds.password.expose(),
         &sender.email,
@@ -2647,14 +2615,6 @@ pub async fn answer_invitation(
         }
     }
     invitation(State(state), auth, Path((folder, uid))).await
-}
-
-/// For the demo and tests: headers a client may send with an `.ics`.
-pub fn is_ics(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("calendar"))
 }
 
 #[cfg(test)]

@@ -86,7 +86,8 @@ impl ComposeState {
     }
 }
 
-fn server(state: &AppState) -> smtp::SmtpServer<'_> {
+/// The submission server, with the instance's TLS trust and timeout.
+pub(crate) fn server(state: &AppState) -> smtp::SmtpServer<'_> {
     smtp::SmtpServer {
         url: &state.config.smtp,
         tls: &state.tls,
@@ -357,11 +358,14 @@ async fn role_folder(auth: &Authed, role: FolderRole, fallback: &'static str) ->
 }
 
 async fn sender(auth: &Authed, message: &ComposeMessage) -> AppResult<Sender> {
+    sender_of(auth, message.identity.as_deref()).await
+}
+
+/// The sender for an identity of the user's (the login one when `None`
+/// or unknown): name, address and Reply-To from the preferences.
+pub(crate) async fn sender_of(auth: &Authed, identity: Option<&str>) -> AppResult<Sender> {
     let prefs = super::prefs::load(auth).await?;
-    let id = prefs
-        .identity(message.identity.as_deref())
-        .cloned()
-        .unwrap_or_default();
+    let id = prefs.identity(identity).cloned().unwrap_or_default();
     Ok(Sender {
         name: id.name,
         email: if id.email.is_empty() {

@@ -257,14 +257,15 @@ fn validate(c: &Contact) -> AppResult<()> {
     Ok(())
 }
 
-fn random_hex(bytes: usize) -> AppResult<String> {
+/// `bytes` random bytes as hexadecimal (ids of new resources).
+pub(crate) fn random_hex(bytes: usize) -> AppResult<String> {
     let mut b = vec![0u8; bytes];
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-/// A new UID (a random UUID, as phones write them).
-fn new_uid() -> AppResult<String> {
+/// A new UID (a random UUID, as phones write them): cards and events.
+pub(crate) fn new_uid() -> AppResult<String> {
     let h = random_hex(16)?;
     Ok(format!(
         "{}-{}-4{}-a{}-{}",

@@ -130,6 +130,8 @@ pub struct TrCal {
     pub invitations_sent: &'static str,
     pub organizer: &'static str,
     pub your_answer: &'static str,
+    /// " : " in French, ": " in English.
+    pub colon: &'static str,
     pub shared_offers: &'static str,
     /// "Alice vous partage « Secrétariat » (lecture seule)."
     pub shared_with_you: fn(&str, &str, bool) -> String,
@@ -460,6 +462,7 @@ pub const FR: TrCal = TrCal {
     invitations_sent: "Les participants recevront une invitation par courriel.",
     organizer: "Organisateur",
     your_answer: "Votre réponse",
+    colon: " : ",
     shared_offers: "Agendas partagés avec vous",
     shared_with_you: |who, name, rw| {
         format!(
@@ -662,6 +665,7 @@ pub const EN: TrCal = TrCal {
     invitations_sent: "The attendees will receive an invitation by email.",
     organizer: "Organiser",
     your_answer: "Your answer",
+    colon: ": ",
     shared_offers: "Calendars shared with you",
     shared_with_you: |who, name, rw| {
         format!(

@@ -1022,11 +1022,11 @@ fn read_only(cal: Cal, f: Form, target: Option<(String, String)>) -> impl IntoVi
         })
         .collect_view();
     let organizer = f.organizer.clone().map(|o| {
-        view! { <p><strong>{tc(|t| t.organizer)}" : "</strong>{o}</p> }
+        view! { <p><strong>{tc(|t| t.organizer)}{tc(|t| t.colon)}</strong>{o}</p> }
     });
     let answered = RwSignal::new(mine);
     let status = mine.map(|_| {
-        view! { <p class="cal-my-status"><strong>{tc(|t| t.your_answer)}" : "</strong>{move || answered.get().map(|s| trc().status(s))}</p> }
+        view! { <p class="cal-my-status"><strong>{tc(|t| t.your_answer)}{tc(|t| t.colon)}</strong>{move || answered.get().map(|s| trc().status(s))}</p> }
     });
     let busy = RwSignal::new(false);
     let answers = mine.zip(target).map(|(_, (cal_id, id))| {
