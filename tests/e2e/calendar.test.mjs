@@ -56,8 +56,10 @@ async function removeEvent(page, csrf, id, cal = AGENDA) {
   });
 }
 
-/** Drags `from` (a locator) onto the middle of `to` with the mouse. */
+/** Drags `from` (a locator) onto the middle of `to` with the mouse. Events
+ * become draggable once the calendars (and their rights) are listed. */
 async function drag(page, from, to) {
+  await page.locator('.cal-sidebar .cal-calendar').first().waitFor();
   const a = await from.boundingBox();
   const b = await to.boundingBox();
   assert.ok(a && b, 'both are on screen');

@@ -83,8 +83,12 @@ test('an invitation is answered from the reading pane and lands in both calendar
 
   // In bob's calendar with his answer.
   const range = `start=${Date.parse('2027-06-08T00:00:00+02:00')}&end=${Date.parse('2027-06-09T00:00:00+02:00')}`;
-  r = await bob.context().request.get(`${BASE}/api/calendars/events?${range}&calendars=${enc('/bob/agenda/')}`);
-  const mine = (await r.json()).occurrences.find((o) => o.title === title);
+  let mine;
+  for (let i = 0; i < 30 && mine?.my_status !== 'accepted'; i++) {
+    if (i) await bob.waitForTimeout(200);
+    r = await bob.context().request.get(`${BASE}/api/calendars/events?${range}&calendars=${enc('/bob/agenda/')}`);
+    mine = (await r.json()).occurrences.find((o) => o.title === title);
+  }
   assert.ok(mine, 'the event is in bob\'s calendar');
   assert.equal(mine.my_status, 'accepted');
 
